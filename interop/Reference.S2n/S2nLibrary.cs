@@ -1,0 +1,5 @@
+namespace Reference.S2n;
+
+public static class S2nLibrary
+{
+}

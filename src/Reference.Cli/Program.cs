@@ -1,0 +1,6 @@
+namespace Reference.Cli;
+
+public static class Program
+{
+    public static int Main(string[] args) => 0;
+}

@@ -1,0 +1,104 @@
+namespace Reference.Tls;
+
+/// <summary>TLS record content types (RFC 8446 §5.1). A closed set.</summary>
+internal enum ContentType : byte
+{
+    Invalid = 0,
+    ChangeCipherSpec = 20,
+    Alert = 21,
+    Handshake = 22,
+    ApplicationData = 23,
+}
+
+/// <summary>Handshake message types (RFC 8446 §4).</summary>
+internal enum HandshakeType : byte
+{
+    ClientHello = 1,
+    ServerHello = 2,
+    NewSessionTicket = 4,
+    EndOfEarlyData = 5,
+    EncryptedExtensions = 8,
+    Certificate = 11,
+    CertificateRequest = 13,
+    CertificateVerify = 15,
+    Finished = 20,
+    KeyUpdate = 24,
+    MessageHash = 254,
+}
+
+/// <summary>Extension code points (RFC 8446 §4.2). Open: unknown values are kept as numbers.</summary>
+internal enum ExtensionType : ushort
+{
+    ServerName = 0,
+    MaxFragmentLength = 1,
+    StatusRequest = 5,
+    SupportedGroups = 10,
+    EcPointFormats = 11,
+    SignatureAlgorithms = 13,
+    UseSrtp = 14,
+    Heartbeat = 15,
+    ApplicationLayerProtocolNegotiation = 16,
+    SignedCertificateTimestamp = 18,
+    ClientCertificateType = 19,
+    ServerCertificateType = 20,
+    Padding = 21,
+    EncryptThenMac = 22,
+    ExtendedMasterSecret = 23,
+    SessionTicket = 35,
+    PreSharedKey = 41,
+    EarlyData = 42,
+    SupportedVersions = 43,
+    Cookie = 44,
+    PskKeyExchangeModes = 45,
+    CertificateAuthorities = 47,
+    OidFilters = 48,
+    PostHandshakeAuth = 49,
+    SignatureAlgorithmsCert = 50,
+    KeyShare = 51,
+    RenegotiationInfo = 0xff01,
+}
+
+/// <summary>Named groups for key exchange (RFC 8446 §4.2.7). Open registry.</summary>
+public enum NamedGroup : ushort
+{
+    Secp256r1 = 0x0017,
+    Secp384r1 = 0x0018,
+    Secp521r1 = 0x0019,
+    X25519 = 0x001D,
+    X448 = 0x001E,
+}
+
+/// <summary>Signature schemes (RFC 8446 §4.2.3). Open registry.</summary>
+public enum SignatureScheme : ushort
+{
+    RsaPkcs1Sha256 = 0x0401,
+    RsaPkcs1Sha384 = 0x0501,
+    RsaPkcs1Sha512 = 0x0601,
+    EcdsaSecp256r1Sha256 = 0x0403,
+    EcdsaSecp384r1Sha384 = 0x0503,
+    EcdsaSecp521r1Sha512 = 0x0603,
+    RsaPssRsaeSha256 = 0x0804,
+    RsaPssRsaeSha384 = 0x0805,
+    RsaPssRsaeSha512 = 0x0806,
+    Ed25519 = 0x0807,
+    Ed448 = 0x0808,
+    RsaPssPssSha256 = 0x0809,
+    RsaPssPssSha384 = 0x080a,
+    RsaPssPssSha512 = 0x080b,
+    RsaPkcs1Sha1 = 0x0201,
+    EcdsaSha1 = 0x0203,
+}
+
+/// <summary>TLS 1.3 cipher suites (RFC 8446 §B.4).</summary>
+public enum CipherSuite : ushort
+{
+    TlsAes128GcmSha256 = 0x1301,
+    TlsAes256GcmSha384 = 0x1302,
+    TlsChacha20Poly1305Sha256 = 0x1303,
+}
+
+internal static class ProtocolVersion
+{
+    public const ushort Tls12 = 0x0303;
+    public const ushort Tls13 = 0x0304;
+}
