@@ -1,0 +1,118 @@
+namespace Reference.Tls;
+
+/// <summary>How a server treats client certificates (s2n's S2N_CERT_AUTH_NONE / OPTIONAL / REQUIRED).</summary>
+public enum ClientAuthMode
+{
+    None,
+    Optional,
+    Required,
+}
+
+/// <summary>
+/// Immutable settings shared by many connections. Defaults are safe: TLS 1.3 only, s2n's default TLS 1.3
+/// preference lists, certificate verification on.
+/// </summary>
+public sealed class TlsConfig
+{
+    /// <summary>Cipher suites in preference order (a server picks by its own order, as s2n does).</summary>
+    public IReadOnlyList<CipherSuite> CipherSuites { get; init; } =
+        [CipherSuite.TlsAes128GcmSha256, CipherSuite.TlsAes256GcmSha384, CipherSuite.TlsChacha20Poly1305Sha256];
+
+    /// <summary>Key exchange groups in preference order; a client sends a key share for the first.</summary>
+    public IReadOnlyList<NamedGroup> Groups { get; init; } =
+        [NamedGroup.X25519, NamedGroup.Secp256r1, NamedGroup.Secp384r1];
+
+    /// <summary>Signature schemes accepted from the peer and offered, in preference order.</summary>
+    public IReadOnlyList<SignatureScheme> SignatureSchemes { get; init; } =
+    [
+        SignatureScheme.EcdsaSecp256r1Sha256, SignatureScheme.EcdsaSecp384r1Sha384,
+        SignatureScheme.RsaPssRsaeSha256, SignatureScheme.RsaPssRsaeSha384, SignatureScheme.RsaPssRsaeSha512,
+        SignatureScheme.Ed25519,
+    ];
+
+    /// <summary>Our certificate chain and key: required for a server, used by a client for mutual TLS.</summary>
+    public CertificateKeyPair? Certificate { get; init; }
+
+    /// <summary>Roots that the peer's chain must lead to. Required unless verification is disabled.</summary>
+    public TrustStore? TrustStore { get; init; }
+
+    /// <summary>
+    /// Accept any peer certificate without checking chain or host name. For tests only: a connection made
+    /// this way is not authenticated.
+    /// </summary>
+    public bool DangerousDisableCertificateVerification { get; init; }
+
+    /// <summary>Server: whether to request a client certificate.</summary>
+    public ClientAuthMode ClientAuth { get; init; } = ClientAuthMode.None;
+
+    /// <summary>ALPN protocol names in preference order.</summary>
+    public IReadOnlyList<string> ApplicationProtocols { get; init; } = [];
+
+    /// <summary>Send a 32-byte legacy_session_id and dummy change_cipher_spec records (RFC 8446 D.4), as s2n does.</summary>
+    public bool MiddleboxCompatibility { get; init; } = true;
+
+    /// <summary>
+    /// Receives NSS key log lines (SSLKEYLOGFILE format) carrying traffic secrets. Anyone holding these
+    /// lines can decrypt the connection: set only for debugging.
+    /// </summary>
+    public Action<string>? KeyLogCallback { get; init; }
+
+    /// <summary>Observes every handshake transition taken (tests and tracing); never sees secrets.</summary>
+    internal Action<StateMachine.Transition>? TransitionObserver { get; init; }
+
+    /// <summary>Observes every handshake message sent or received, by type (diagnostics).</summary>
+    public Action<HandshakeMessageEvent>? HandshakeObserver { get; init; }
+
+    internal void Validate(TlsRole role)
+    {
+        if (CipherSuites.Count == 0 || Groups.Count == 0 || SignatureSchemes.Count == 0)
+        {
+            throw TlsErrors.Usage("cipher suites, groups and signature schemes must each list at least one entry");
+        }
+
+        if (role == TlsRole.Server && Certificate is null)
+        {
+            throw TlsErrors.Usage("a server needs a certificate (TlsConfig.Certificate)");
+        }
+
+        bool verifies = role == TlsRole.Client || ClientAuth != ClientAuthMode.None;
+        if (verifies && TrustStore is null && !DangerousDisableCertificateVerification)
+        {
+            throw TlsErrors.Usage("peer certificates must be verified: set TlsConfig.TrustStore (or, for tests only, DangerousDisableCertificateVerification)");
+        }
+    }
+}
+
+public enum TlsRole
+{
+    Client,
+    Server,
+}
+
+/// <summary>A handshake message seen on the connection (for diagnostics and the demo's trace).</summary>
+public readonly record struct HandshakeMessageEvent(bool Sent, string Message, int Length);
+
+/// <summary>What the handshake negotiated.</summary>
+public sealed record ConnectionInfo
+{
+    public string Version => "TLSv1.3";
+
+    public CipherSuite CipherSuite { get; init; }
+
+    public NamedGroup Group { get; init; }
+
+    /// <summary>The scheme the server signed with.</summary>
+    public SignatureScheme ServerSignatureScheme { get; init; }
+
+    /// <summary>The scheme the client signed with, when it authenticated.</summary>
+    public SignatureScheme? ClientSignatureScheme { get; init; }
+
+    public string? ApplicationProtocol { get; init; }
+
+    public string? ServerName { get; init; }
+
+    public bool HelloRetryRequest { get; init; }
+
+    /// <summary>The peer's certificate chain (DER, leaf first); empty if it sent none.</summary>
+    public IReadOnlyList<byte[]> PeerCertificates { get; init; } = [];
+}

@@ -1,0 +1,119 @@
+using Reference.Tls.Certificates;
+using Reference.Tls.Handshake.Messages;
+using Reference.Tls.StateMachine;
+
+namespace Reference.Tls;
+
+/// <summary>Certificate, CertificateVerify and Finished: the same checks for either signer.</summary>
+public sealed partial class TlsConnection
+{
+    private void ReceivePeerCertificate(ReadOnlySpan<byte> message, ReadOnlySpan<byte> expectedContext)
+    {
+        var certificate = CertificateMessage.Parse(message[4..]);
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.2
+        //# If this message is in response to a
+        //# CertificateRequest, the value of certificate_request_context in
+        //# that message.  Otherwise (in the case of server authentication),
+        //# this field SHALL be zero length.
+        if (!certificate.Context.AsSpan().SequenceEqual(expectedContext))
+        {
+            throw TlsErrors.IllegalParameter("certificate_request_context does not match");
+        }
+
+        foreach (var entry in certificate.Entries)
+        {
+            // We request no OCSP or SCT responses, so any entry extension is unsolicited.
+            ExtensionBlockRules.RejectCertificateEntryExtensions(entry.Extensions);
+        }
+
+        _peerChain = certificate.Entries.Select(e => e.Data).ToList();
+        if (_peerChain.Count > 0 && !_config.DangerousDisableCertificateVerification)
+        {
+            _config.TrustStore!.ValidateChain(_peerChain, Role == TlsRole.Client ? _serverName : null);
+        }
+
+        _transcript.Add(message);
+    }
+
+    private SignatureScheme ReceivePeerCertificateVerify(ReadOnlySpan<byte> message, IReadOnlyList<SignatureScheme> offered)
+    {
+        var verify = CertificateVerifyMessage.Parse(message[4..]);
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.3
+        //# If the CertificateVerify message is sent by a server, the signature
+        //# algorithm MUST be one offered in the client's "signature_algorithms"
+        //# extension unless no valid certificate chain can be produced without
+        //# unsupported algorithms (see Section 4.2.3).
+        //
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.3
+        //# If sent by a client, the signature algorithm used in the signature
+        //# MUST be one of those present in the supported_signature_algorithms
+        //# field of the "signature_algorithms" extension in the
+        //# CertificateRequest message.
+        if (!offered.Contains(verify.Scheme))
+        {
+            throw TlsErrors.IllegalParameter($"CertificateVerify uses {verify.Scheme}, which was not offered");
+        }
+
+        var content = CertificateVerifyContent.Build(server: Role == TlsRole.Client, _transcript.Current());
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.3
+        //# If the verification fails, the receiver MUST terminate the handshake
+        //# with a "decrypt_error" alert.
+        if (!SignatureVerifier.Verify(verify.Scheme, _peerChain[0], content, verify.Signature))
+        {
+            throw TlsErrors.Protocol(AlertDescription.DecryptError, "CertificateVerify signature does not verify");
+        }
+
+        _transcript.Add(message);
+        return verify.Scheme;
+    }
+
+    private void ReceivePeerFinished(ReadOnlySpan<byte> message, ReadOnlySpan<byte> peerHandshakeSecret)
+    {
+        var verifyData = FinishedMessage.Parse(message[4..], _schedule!.Suite.HashLength);
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.4
+        //# Recipients of Finished messages MUST verify that the contents are
+        //# correct and if incorrect MUST terminate the connection with a
+        //# "decrypt_error" alert.
+        if (!_schedule.VerifyFinished(peerHandshakeSecret, _transcript.Current(), verifyData))
+        {
+            throw TlsErrors.Protocol(AlertDescription.DecryptError, "Finished verify_data is wrong");
+        }
+
+        _transcript.Add(message);
+        _peerFinishedReceived = true;
+    }
+
+    private void SendCertificate(CertificateKeyPair? certificate, byte[] context)
+    {
+        var entries = certificate?.ChainDer.Select(d => new CertificateEntry(d, [])).ToList() ?? [];
+        var kind = entries.Count == 0 ? TableMessage.EmptyCertificate : TableMessage.Certificate;
+        SendHandshake(kind, HandshakeType.Certificate, new CertificateMessage { Context = context, Entries = entries }.Write);
+    }
+
+    private void SendCertificateVerify(CertificateKeyPair certificate, SignatureScheme scheme)
+    {
+        var content = CertificateVerifyContent.Build(server: Role == TlsRole.Server, _transcript.Current());
+        var signature = certificate.Sign(scheme, content);
+        SendHandshake(TableMessage.CertificateVerify, HandshakeType.CertificateVerify, new CertificateVerifyMessage(scheme, signature).Write);
+    }
+
+    private void SendFinished(ReadOnlySpan<byte> ownHandshakeSecret)
+    {
+        var verifyData = _schedule!.ComputeFinishedVerifyData(ownHandshakeSecret, _transcript.Current());
+        SendHandshake(TableMessage.Finished, HandshakeType.Finished, w => w.WriteBytes(verifyData));
+    }
+
+    /// <summary>The first scheme in our preference order that the peer offered and our key can sign with.</summary>
+    private SignatureScheme? ChooseSignatureScheme(CertificateKeyPair certificate, IReadOnlyCollection<ushort> peerOffered)
+    {
+        foreach (var scheme in _config.SignatureSchemes)
+        {
+            if (peerOffered.Contains((ushort)scheme) && certificate.SignatureSchemes.Contains(scheme))
+            {
+                return scheme;
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,90 @@
+using Reference.Tls.Handshake.Messages;
+using Reference.Tls.KeySchedule;
+using Reference.Tls.StateMachine;
+
+namespace Reference.Tls;
+
+/// <summary>
+/// Which handler runs for a received message. The transition table has already accepted the message,
+/// so each (role, message) pair here has exactly one handler and none of them chooses what comes next.
+/// </summary>
+public sealed partial class TlsConnection
+{
+    private void DispatchReceived(TableMessage kind, byte[] message)
+    {
+        var m = message.AsSpan();
+        switch (Role, kind)
+        {
+            case (TlsRole.Server, TableMessage.ClientHello): ServerReceiveClientHello(m); break;
+            case (TlsRole.Server, TableMessage.Certificate): ServerReceiveClientCertificate(m, empty: false); break;
+            case (TlsRole.Server, TableMessage.EmptyCertificate): ServerReceiveClientCertificate(m, empty: true); break;
+            case (TlsRole.Server, TableMessage.CertificateVerify): ServerReceiveClientCertificateVerify(m); break;
+            case (TlsRole.Server, TableMessage.Finished): ServerReceiveClientFinished(m); break;
+            case (TlsRole.Client, TableMessage.ServerHello): ClientReceiveServerHello(m); break;
+            case (TlsRole.Client, TableMessage.HelloRetryRequest): ClientReceiveHelloRetryRequest(m); break;
+            case (TlsRole.Client, TableMessage.EncryptedExtensions): ClientReceiveEncryptedExtensions(m); break;
+            case (TlsRole.Client, TableMessage.CertificateRequest): ClientReceiveCertificateRequest(m); break;
+            case (TlsRole.Client, TableMessage.Certificate): ReceivePeerCertificate(m, []); break;
+            case (TlsRole.Client, TableMessage.CertificateVerify): ClientReceiveServerCertificateVerify(m); break;
+            case (TlsRole.Client, TableMessage.Finished): ClientReceiveServerFinished(m); break;
+            case (TlsRole.Client, TableMessage.NewSessionTicket): NewSessionTicketMessage.Parse(m[4..]); break;
+            case (_, TableMessage.KeyUpdate): ReceiveKeyUpdate(m); break;
+            default: throw TlsErrors.Internal($"no handler for {kind} received by the {Role}");
+        }
+    }
+
+    private byte[]? _readApplicationSecret;
+    private byte[]? _writeApplicationSecret;
+
+    /// <summary>Sends KeyUpdate and moves our write key forward (RFC 8446 §4.6.3).</summary>
+    public void UpdateKeys(bool requestPeerUpdate)
+    {
+        ThrowIfFailed();
+        if (!IsHandshakeComplete || IsWriteClosed)
+        {
+            throw TlsErrors.Usage("keys can only be updated on an established, open connection");
+        }
+
+        Guard(() => SendKeyUpdate(requestPeerUpdate ? KeyUpdateRequest.UpdateRequested : KeyUpdateRequest.UpdateNotRequested));
+    }
+
+    /// <summary>Number of KeyUpdate messages received and sent (diagnostics and tests).</summary>
+    public (int Received, int Sent) KeyUpdateCounts => (_keyUpdatesReceived, _keyUpdatesSent);
+
+    private int _keyUpdatesReceived;
+    private int _keyUpdatesSent;
+
+    private void SendKeyUpdate(KeyUpdateRequest request)
+    {
+        SendHandshake(TableMessage.KeyUpdate, HandshakeType.KeyUpdate, w => w.WriteU8((byte)request));
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.6.3
+        //# After sending a KeyUpdate message, the sender SHALL send all
+        //# its traffic using the next generation of keys, computed as described
+        //# in Section 7.2.
+        var current = _writeApplicationSecret ?? (Role == TlsRole.Client ? _schedule!.ClientApplicationTrafficSecret : _schedule!.ServerApplicationTrafficSecret);
+        _writeApplicationSecret = TlsKeySchedule.NextTrafficSecret(_schedule.Suite, current);
+        SetWriteSecret(_writeApplicationSecret);
+        _keyUpdatesSent++;
+    }
+
+    private void ReceiveKeyUpdate(ReadOnlySpan<byte> message)
+    {
+        var request = KeyUpdateMessage.Parse(message[4..]);
+        var current = _readApplicationSecret ?? (Role == TlsRole.Client ? _schedule!.ServerApplicationTrafficSecret : _schedule!.ClientApplicationTrafficSecret);
+        _readApplicationSecret = TlsKeySchedule.NextTrafficSecret(_schedule.Suite, current);
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.6.3
+        //# Upon receiving a KeyUpdate, the receiver MUST update its receiving keys.
+        SetReadSecret(_readApplicationSecret, "KeyUpdate");
+        _keyUpdatesReceived++;
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.6.3
+        //# If the request_update
+        //# field is set to "update_requested", then the receiver MUST send a
+        //# KeyUpdate of its own with request_update set to
+        //# "update_not_requested" prior to sending its next Application Data
+        //# record.
+        if (request == KeyUpdateRequest.UpdateRequested && !IsWriteClosed)
+        {
+            SendKeyUpdate(KeyUpdateRequest.UpdateNotRequested);
+        }
+    }
+}

@@ -1,0 +1,235 @@
+using System.Security.Cryptography;
+using Reference.Tls.Crypto;
+using Reference.Tls.Extensions;
+using Reference.Tls.Handshake.Messages;
+using Reference.Tls.StateMachine;
+
+namespace Reference.Tls;
+
+/// <summary>The server's side of the handshake: ClientHello processing and negotiation.</summary>
+public sealed partial class TlsConnection
+{
+    private ClientHello? _receivedClientHello;
+    private bool _sentHelloRetry;
+    private CipherSuiteSpec? _retrySuite;
+
+    /// <summary>What the server chose from a ClientHello (s2n's rules: server preference order).</summary>
+    private sealed record ServerChoice(CipherSuiteSpec Suite, NamedGroup Group, KeyShareEntry? ClientShare, SignatureScheme Scheme, string? Alpn, string? ServerName);
+
+    private void ServerReceiveClientHello(ReadOnlySpan<byte> message)
+    {
+        var hello = ClientHello.Parse(message[4..]);
+        CheckClientHello(hello);
+        var choice = Negotiate(hello);
+        if (_sentHelloRetry)
+        {
+            CheckSecondClientHello(hello, choice);
+        }
+
+        _receivedClientHello = hello;
+        if (choice.ClientShare is null)
+        {
+            SendHelloRetryRequest(hello, message, choice);
+            return;
+        }
+
+        _transcript.Add(message);
+        SendServerFlight(hello, choice);
+    }
+
+    private static void CheckClientHello(ClientHello hello)
+    {
+        //= https://www.rfc-editor.org/rfc/rfc8446#appendix-D.5
+        //# Any endpoint
+        //# receiving a Hello message with ClientHello.legacy_version or
+        //# ServerHello.legacy_version set to 0x0300 MUST abort the handshake
+        //# with a "protocol_version" alert.
+        if (hello.LegacyVersion <= 0x0300)
+        {
+            throw TlsErrors.Protocol(AlertDescription.ProtocolVersion, $"ClientHello.legacy_version 0x{hello.LegacyVersion:X4}");
+        }
+
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.1.2
+        //# If a
+        //# TLS 1.3 ClientHello is received with any other value in this
+        //# field, the server MUST abort the handshake with an
+        //# "illegal_parameter" alert.
+        if (hello.LegacyCompressionMethods is not [0])
+        {
+            throw TlsErrors.IllegalParameter("legacy_compression_methods must be exactly [null]");
+        }
+
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.1
+        //# If this extension is present in the ClientHello, servers MUST NOT use
+        //# the ClientHello.legacy_version value for version negotiation and MUST
+        //# use only the "supported_versions" extension to determine client
+        //# preferences.
+        var versions = ExtensionBlock.Find(hello.Extensions, ExtensionType.SupportedVersions);
+        if (versions is null || !SupportedVersionsExtension.DecodeClient(versions).Contains(ProtocolVersion.Tls13))
+        {
+            throw TlsErrors.Protocol(AlertDescription.ProtocolVersion, "client does not offer TLS 1.3");
+        }
+
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-9.2
+        //# If not containing a "pre_shared_key" extension, it MUST contain
+        //# both a "signature_algorithms" extension and a "supported_groups"
+        //# extension.
+        //
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-9.2
+        //# If containing a "supported_groups" extension, it MUST also contain
+        //# a "key_share" extension, and vice versa.
+        //
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-9.2
+        //# Servers receiving a ClientHello which does not conform to these
+        //# requirements MUST abort the handshake with a "missing_extension"
+        //# alert.
+        foreach (var required in (ReadOnlySpan<ExtensionType>)[ExtensionType.SignatureAlgorithms, ExtensionType.SupportedGroups, ExtensionType.KeyShare])
+        {
+            if (ExtensionBlock.Find(hello.Extensions, required) is null)
+            {
+                throw TlsErrors.Protocol(AlertDescription.MissingExtension, $"ClientHello lacks {required}");
+            }
+        }
+    }
+
+    private ServerChoice Negotiate(ClientHello hello)
+    {
+        var suite = _retrySuite ?? ChooseCipherSuite(hello)
+            ?? throw NoOverlap("no cipher suite in common");
+        var clientGroups = U16ListExtension.Decode(ExtensionBlock.Find(hello.Extensions, ExtensionType.SupportedGroups)!, "supported_groups");
+        var shares = ReadClientShares(hello, clientGroups);
+        var (group, share) = ChooseGroup(clientGroups, shares);
+        var sigs = U16ListExtension.Decode(ExtensionBlock.Find(hello.Extensions, ExtensionType.SignatureAlgorithms)!, "signature_algorithms");
+        var scheme = ChooseSignatureScheme(_config.Certificate!, sigs)
+            ?? throw NoOverlap("no signature scheme in common with the certificate");
+        var serverName = ExtensionBlock.Find(hello.Extensions, ExtensionType.ServerName) is { } sni ? ServerNameExtension.Decode(sni) : null;
+        return new ServerChoice(suite, group, share, scheme, ChooseAlpn(hello), serverName);
+    }
+
+    private CipherSuiteSpec? ChooseCipherSuite(ClientHello hello)
+    {
+        foreach (var suite in _config.CipherSuites)
+        {
+            if (hello.CipherSuites.Contains((ushort)suite))
+            {
+                return CipherSuiteSpec.Get(suite);
+            }
+        }
+
+        return null;
+    }
+
+    private static List<KeyShareEntry> ReadClientShares(ClientHello hello, List<ushort> clientGroups)
+    {
+        var shares = KeyShareExtension.DecodeClient(ExtensionBlock.Find(hello.Extensions, ExtensionType.KeyShare)!);
+        for (int i = 0; i < shares.Count; i++)
+        {
+            //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.8
+            //# Clients MUST NOT offer multiple KeyShareEntry values
+            //# for the same group.  Clients MUST NOT offer any KeyShareEntry values
+            //# for groups not listed in the client's "supported_groups" extension.
+            //# Servers MAY check for violations of these rules and abort the
+            //# handshake with an "illegal_parameter" alert if one is violated.
+            if (!clientGroups.Contains((ushort)shares[i].Group) || shares.FindIndex(s => s.Group == shares[i].Group) != i)
+            {
+                throw TlsErrors.IllegalParameter($"key share for {shares[i].Group} is duplicated or not in supported_groups");
+            }
+        }
+
+        return shares;
+    }
+
+    /// <summary>
+    /// s2n's rule: the most preferred mutually supported group that the client already sent a share for;
+    /// failing that, the most preferred mutually supported group, through a HelloRetryRequest.
+    /// </summary>
+    private (NamedGroup Group, KeyShareEntry? Share) ChooseGroup(List<ushort> clientGroups, List<KeyShareEntry> shares)
+    {
+        var mutual = _config.Groups.Where(g => clientGroups.Contains((ushort)g) && KeyShare.IsSupported(g)).ToList();
+        foreach (var group in mutual)
+        {
+            var share = shares.FindIndex(s => s.Group == group);
+            if (share >= 0)
+            {
+                return (group, shares[share]);
+            }
+        }
+
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.1.1
+        //# If the server selects an (EC)DHE group and the client did not offer a
+        //# compatible "key_share" extension in the initial ClientHello, the
+        //# server MUST respond with a HelloRetryRequest (Section 4.1.4) message.
+        return mutual.Count > 0 ? (mutual[0], null) : throw NoOverlap("no key exchange group in common");
+    }
+
+    private string? ChooseAlpn(ClientHello hello)
+    {
+        if (_config.ApplicationProtocols.Count == 0 || ExtensionBlock.Find(hello.Extensions, ExtensionType.ApplicationLayerProtocolNegotiation) is not { } data)
+        {
+            return null;
+        }
+
+        var offered = AlpnExtension.Decode(data);
+        return _config.ApplicationProtocols.FirstOrDefault(offered.Contains);
+    }
+
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.1.1
+    //# If the server is unable to negotiate a supported set of parameters
+    //# (i.e., there is no overlap between the client and server parameters),
+    //# it MUST abort the handshake with either a "handshake_failure" or
+    //# "insufficient_security" fatal alert (see Section 6).
+    private static TlsException NoOverlap(string what) => TlsErrors.Protocol(AlertDescription.HandshakeFailure, what);
+
+    private void SendHelloRetryRequest(ClientHello hello, ReadOnlySpan<byte> message, ServerChoice choice)
+    {
+        _sentHelloRetry = true;
+        _retrySuite = choice.Suite;
+        StartKeySchedule(choice.Suite);
+        _transcript.Add(message);
+        _transcript.ReplaceWithMessageHash();
+        var hrr = new ServerHello
+        {
+            Random = ServerHello.HelloRetryRequestRandom,
+            LegacySessionIdEcho = hello.LegacySessionId,
+            CipherSuite = (ushort)choice.Suite.Id,
+            Extensions =
+            [
+                new(ExtensionType.SupportedVersions, SupportedVersionsExtension.EncodeServer(ProtocolVersion.Tls13)),
+                new(ExtensionType.KeyShare, KeyShareExtension.EncodeHelloRetry(choice.Group)),
+            ],
+        };
+        _hrrGroup = choice.Group;
+        SendHandshake(TableMessage.HelloRetryRequest, HandshakeType.ServerHello, hrr.Write);
+        SendServerChangeCipherSpec(hello);
+    }
+
+    private NamedGroup _hrrGroup;
+
+    private void CheckSecondClientHello(ClientHello hello, ServerChoice choice)
+    {
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.8
+        //# Otherwise, when sending the new ClientHello, the client MUST
+        //# replace the original "key_share" extension with one containing only a
+        //# new KeyShareEntry for the group indicated in the selected_group field
+        //# of the triggering HelloRetryRequest.
+        var shares = KeyShareExtension.DecodeClient(ExtensionBlock.Find(hello.Extensions, ExtensionType.KeyShare)!);
+        if (shares.Count != 1 || shares[0].Group != _hrrGroup || choice.ClientShare is null)
+        {
+            throw TlsErrors.IllegalParameter("second ClientHello does not carry exactly the requested key share");
+        }
+
+        if (!hello.LegacySessionId.AsSpan().SequenceEqual(_receivedClientHello!.LegacySessionId) || !hello.Random.AsSpan().SequenceEqual(_receivedClientHello.Random))
+        {
+            throw TlsErrors.IllegalParameter("second ClientHello changed random or legacy_session_id");
+        }
+    }
+
+    /// <summary>s2n answers a client that uses middlebox compatibility (non-empty session id) with a CCS.</summary>
+    private void SendServerChangeCipherSpec(ClientHello hello)
+    {
+        if (hello.LegacySessionId.Length > 0)
+        {
+            SendChangeCipherSpecOnce();
+        }
+    }
+}

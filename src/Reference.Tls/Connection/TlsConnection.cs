@@ -1,0 +1,195 @@
+using Reference.Tls.Crypto;
+using Reference.Tls.Handshake;
+using Reference.Tls.KeySchedule;
+using Reference.Tls.Record;
+using Reference.Tls.StateMachine;
+
+namespace Reference.Tls;
+
+/// <summary>
+/// A sans-IO TLS 1.3 connection: feed it the bytes received from the peer (<see cref="Feed"/>), send the
+/// bytes it produces (<see cref="PendingOutput"/>, then <see cref="ConsumeOutput"/>). It owns no socket,
+/// thread or timer. Every failure is a <see cref="TlsException"/>; the first one sticks, and any alert it
+/// caused is left in the pending output for the caller to send.
+/// </summary>
+public sealed partial class TlsConnection : IDisposable
+{
+    private readonly TlsConfig _config;
+    private readonly RecordLayer _records = new();
+    private readonly HandshakeDeframer _handshake = new();
+    private readonly ByteBuffer _appData = new(1024);
+    private readonly TranscriptHash _transcript = new();
+    private TlsException? _failure;
+    private HandshakeState _state = HandshakeState.Start;
+    private TlsKeySchedule? _schedule;
+    private bool _sentChangeCipherSpec;
+    private bool _peerFinishedReceived;
+
+    private TlsConnection(TlsConfig config, TlsRole role)
+    {
+        config.Validate(role);
+        _config = config;
+        Role = role;
+    }
+
+    public TlsRole Role { get; }
+
+    public bool IsHandshakeComplete => _state == HandshakeState.Connected;
+
+    /// <summary>The peer sent close_notify: no more application data will arrive.</summary>
+    public bool IsPeerClosed { get; private set; }
+
+    /// <summary>We sent close_notify (or a fatal alert): nothing more will be sent.</summary>
+    public bool IsWriteClosed { get; private set; }
+
+    /// <summary>Negotiated parameters, available once the handshake completes.</summary>
+    public ConnectionInfo? Info { get; private set; }
+
+    internal HandshakeState State => _state;
+
+    /// <summary>Bytes waiting to be sent to the peer.</summary>
+    public ReadOnlySpan<byte> PendingOutput => _records.PendingOutput;
+
+    public bool HasPendingOutput => !_records.PendingOutput.IsEmpty;
+
+    /// <summary>Decrypted application data waiting to be read.</summary>
+    public int AvailableApplicationData => _appData.Length;
+
+    public void ConsumeOutput(int count) => _records.ConsumeOutput(count);
+
+    public static TlsConnection CreateClient(TlsConfig config, string? serverName = null)
+    {
+        var connection = new TlsConnection(config, TlsRole.Client);
+        connection.Guard(() => connection.StartClient(serverName));
+        return connection;
+    }
+
+    public static TlsConnection CreateServer(TlsConfig config) => new(config, TlsRole.Server);
+
+    /// <summary>Processes bytes received from the peer. Throws on a fatal error (after queueing the alert).</summary>
+    public void Feed(ReadOnlySpan<byte> received)
+    {
+        ThrowIfFailed();
+        if (IsPeerClosed)
+        {
+            //= https://www.rfc-editor.org/rfc/rfc8446#section-6.1
+            //# Any data received after a closure alert has been received MUST be ignored.
+            return;
+        }
+
+        _records.AppendInput(received);
+        Guard(ProcessRecords);
+    }
+
+    /// <summary>Copies decrypted application data into <paramref name="destination"/>; returns the count (0 if none).</summary>
+    public int ReadApplicationData(Span<byte> destination)
+    {
+        int count = Math.Min(destination.Length, _appData.Length);
+        _appData.Active[..count].CopyTo(destination);
+        _appData.Discard(count);
+        return count;
+    }
+
+    /// <summary>Encrypts application data into the pending output.</summary>
+    public void WriteApplicationData(ReadOnlySpan<byte> data)
+    {
+        ThrowIfFailed();
+        if (!IsHandshakeComplete)
+        {
+            throw TlsErrors.Usage("application data cannot be sent before the handshake completes");
+        }
+
+        if (IsWriteClosed)
+        {
+            throw TlsErrors.Closed("the connection was closed for writing");
+        }
+
+        Guard(() =>
+        {
+            Advance(TableMessage.ApplicationData, Self);
+            _records.WriteRecords(ContentType.ApplicationData, data);
+        });
+    }
+
+    /// <summary>Queues close_notify: we send nothing more, but may still read (RFC 8446 §6.1 half-close).</summary>
+    public void Close()
+    {
+        if (IsWriteClosed || _failure is not null)
+        {
+            return;
+        }
+
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-6.1
+        //# Each party MUST send a "close_notify" alert before closing its write
+        //# side of the connection, unless it has already sent some error alert.
+        SendAlert(AlertLevel.Warning, AlertDescription.CloseNotify);
+        IsWriteClosed = true;
+    }
+
+    public void Dispose()
+    {
+        _schedule?.Dispose();
+        _records.Dispose();
+        _appData.Clear();
+    }
+
+    private Sender Self => Role == TlsRole.Client ? Sender.Client : Sender.Server;
+
+    private Sender Peer => Role == TlsRole.Client ? Sender.Server : Sender.Client;
+
+    private void ThrowIfFailed()
+    {
+        if (_failure is not null)
+        {
+            throw _failure;
+        }
+    }
+
+    /// <summary>
+    /// Runs one engine step; turns any failure into a sticky <see cref="TlsException"/>, queueing the
+    /// alert it names. Nothing else escapes.
+    /// </summary>
+    private void Guard(Action step)
+    {
+        try
+        {
+            step();
+        }
+        catch (TlsException e)
+        {
+            Fail(e);
+            throw;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            var wrapped = TlsErrors.Internal($"internal failure ({e.GetType().Name})", e);
+            Fail(wrapped);
+            throw wrapped;
+        }
+    }
+
+    private void Fail(TlsException e)
+    {
+        _failure = e;
+        _state = HandshakeState.Failed;
+        if (e.Alert is { } alert && !e.AlertFromPeer && !IsWriteClosed)
+        {
+            try
+            {
+                SendAlert(AlertLevel.Fatal, alert);
+            }
+            catch (Exception)
+            {
+                // The alert is a courtesy; the original failure is what the caller must see.
+            }
+        }
+
+        IsWriteClosed = true;
+    }
+
+    private void SendAlert(AlertLevel level, AlertDescription description)
+    {
+        FlushHandshake();
+        _records.WriteRecords(ContentType.Alert, [(byte)level, (byte)description]);
+    }
+}

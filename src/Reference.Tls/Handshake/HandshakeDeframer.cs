@@ -1,0 +1,70 @@
+using Reference.Tls.Record;
+
+namespace Reference.Tls.Handshake;
+
+/// <summary>
+/// Joins handshake records into whole handshake messages (RFC 8446 §5.1: messages may be coalesced or
+/// fragmented) and tells whether a message ended exactly at a record boundary.
+/// </summary>
+internal sealed class HandshakeDeframer
+{
+    /// <summary>Largest handshake message accepted; a certificate chain is the largest real one.</summary>
+    public const int MaxMessageLength = 1 << 17;
+
+    private readonly ByteBuffer _buffer = new(1024);
+
+    /// <summary>True while part of a handshake message is waiting for its next record.</summary>
+    public bool HasPartialMessage => _buffer.Length > 0;
+
+    public void Append(ReadOnlySpan<byte> recordContent)
+    {
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-5.1
+        //# Implementations MUST NOT send zero-length fragments of Handshake
+        //# types, even if those fragments contain padding.
+        if (recordContent.IsEmpty)
+        {
+            throw TlsErrors.Unexpected("zero-length handshake record");
+        }
+
+        _buffer.Append(recordContent);
+    }
+
+    /// <summary>Copies out the next whole message (header included), or returns null if incomplete.</summary>
+    public byte[]? TryTakeMessage()
+    {
+        var active = _buffer.Active;
+        if (active.Length < 4)
+        {
+            return null;
+        }
+
+        int length = (active[1] << 16) | (active[2] << 8) | active[3];
+        if (length > MaxMessageLength)
+        {
+            throw TlsErrors.Decode($"handshake message of {length} bytes exceeds the {MaxMessageLength}-byte limit");
+        }
+
+        if (active.Length < 4 + length)
+        {
+            return null;
+        }
+
+        var message = active[..(4 + length)].ToArray();
+        _buffer.Discard(4 + length);
+        return message;
+    }
+
+    /// <summary>Checks that no message bytes are left over before the read key changes.</summary>
+    public void EnsureAlignedForKeyChange(string message)
+    {
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-5.1
+        //# Implementations
+        //# MUST verify that all messages immediately preceding a key change
+        //# align with a record boundary; if not, then they MUST terminate the
+        //# connection with an "unexpected_message" alert.
+        if (HasPartialMessage)
+        {
+            throw TlsErrors.Unexpected($"{message} does not end at a record boundary before a key change");
+        }
+    }
+}

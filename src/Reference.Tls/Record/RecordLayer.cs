@@ -1,0 +1,266 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+
+namespace Reference.Tls.Record;
+
+/// <summary>A record as delivered to the protocol: its (inner) content type and plaintext.</summary>
+internal readonly ref struct PlainRecord(ContentType type, ReadOnlySpan<byte> content, bool wasProtected)
+{
+    public ContentType Type { get; } = type;
+
+    public ReadOnlySpan<byte> Content { get; } = content;
+
+    public bool WasProtected { get; } = wasProtected;
+}
+
+/// <summary>
+/// Frames bytes into records and records into bytes (RFC 8446 §5). Holds the current read and write
+/// protection; decrypts in place in its input buffer and seals straight into its output buffer.
+/// </summary>
+internal sealed class RecordLayer : IDisposable
+{
+    public const int MaxPlaintext = 1 << 14;
+    private const int HeaderLength = 5;
+    private const int MaxCiphertext = MaxPlaintext + 256;
+
+    private readonly ByteBuffer _input = new(MaxCiphertext + HeaderLength);
+    private readonly ByteBuffer _output = new(MaxCiphertext + HeaderLength);
+    private RecordProtector? _read;
+    private RecordProtector? _write;
+
+    public bool HasReadKey => _read is not null;
+
+    /// <summary>
+    /// While the handshake runs, the peer may still be writing in plaintext when we already read
+    /// protected records (a client rejecting our server flight alerts before its own key change), so a
+    /// plaintext alert is let through until the handshake completes.
+    /// </summary>
+    public bool AcceptPlaintextAlerts { get; set; } = true;
+
+    public bool HasWriteKey => _write is not null;
+
+    public ReadOnlySpan<byte> PendingOutput => _output.Active;
+
+    public void ConsumeOutput(int count) => _output.Discard(count);
+
+    public void AppendInput(ReadOnlySpan<byte> data) => _input.Append(data);
+
+    public int BufferedInput => _input.Active.Length;
+
+    public void SetReadProtector(RecordProtector protector)
+    {
+        _read?.Dispose();
+        _read = protector;
+    }
+
+    public void SetWriteProtector(RecordProtector protector)
+    {
+        _write?.Dispose();
+        _write = protector;
+    }
+
+    /// <summary>Takes the next whole record from the input, or returns false when more bytes are needed.</summary>
+    public bool TryReadRecord(out PlainRecord record)
+    {
+        record = default;
+        var active = _input.Active;
+        if (active.Length < HeaderLength)
+        {
+            return false;
+        }
+
+        var type = (ContentType)active[0];
+        int length = BinaryPrimitives.ReadUInt16BigEndian(active[3..]);
+        CheckHeader(type, length);
+        if (active.Length < HeaderLength + length)
+        {
+            return false;
+        }
+
+        var header = _input.ActiveSpan(0, HeaderLength);
+        var payload = _input.ActiveSpan(HeaderLength, length);
+        _input.Discard(HeaderLength + length);
+        record = Deprotect(type, header, payload);
+        return true;
+    }
+
+    private void CheckHeader(ContentType type, int length)
+    {
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-5
+        //# If a TLS
+        //# implementation receives an unexpected record type, it MUST terminate
+        //# the connection with an "unexpected_message" alert.
+        if (type is not (ContentType.ChangeCipherSpec or ContentType.Alert or ContentType.Handshake or ContentType.ApplicationData))
+        {
+            throw TlsErrors.Unexpected($"unknown record content type {(byte)type}");
+        }
+
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-5.2
+        //# An endpoint that receives a record from its
+        //# peer with TLSCiphertext.length larger than 2^14 + 256 octets MUST
+        //# terminate the connection with a "record_overflow" alert.
+        if (length > MaxCiphertext)
+        {
+            throw TlsErrors.Protocol(AlertDescription.RecordOverflow, $"record length {length} exceeds 2^14 + 256");
+        }
+
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-5.1
+        //# The length MUST NOT exceed 2^14 bytes.  An
+        //# endpoint that receives a record that exceeds this length MUST
+        //# terminate the connection with a "record_overflow" alert.
+        if (type != ContentType.ApplicationData && length > MaxPlaintext)
+        {
+            throw TlsErrors.Protocol(AlertDescription.RecordOverflow, $"plaintext record length {length} exceeds 2^14");
+        }
+    }
+
+    private PlainRecord Deprotect(ContentType type, ReadOnlySpan<byte> header, Span<byte> payload)
+    {
+        // A change_cipher_spec record is never protected and must be recognised before decryption.
+        if (_read is null || type == ContentType.ChangeCipherSpec || (type == ContentType.Alert && AcceptPlaintextAlerts))
+        {
+            if (type == ContentType.ApplicationData)
+            {
+                throw TlsErrors.Unexpected("protected record before keys were established");
+            }
+
+            return new PlainRecord(type, payload, wasProtected: false);
+        }
+
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-5.2
+        //# The outer opaque_type field of a TLSCiphertext record is always set to the
+        //# value 23 (application_data) for outward compatibility with
+        //# middleboxes accustomed to parsing previous versions of TLS.
+        if (type != ContentType.ApplicationData)
+        {
+            throw TlsErrors.Unexpected($"plaintext {type} record after keys were established");
+        }
+
+        var inner = _read.Open(header, payload, out int contentLength);
+        return new PlainRecord(inner, payload[..contentLength], wasProtected: true);
+    }
+
+    /// <summary>Writes <paramref name="content"/> as one or more records of <paramref name="type"/>.</summary>
+    public void WriteRecords(ContentType type, ReadOnlySpan<byte> content)
+    {
+        do
+        {
+            int chunk = Math.Min(content.Length, MaxPlaintext);
+            WriteOneRecord(type, content[..chunk]);
+            content = content[chunk..];
+        }
+        while (!content.IsEmpty);
+    }
+
+    /// <summary>Writes a record outside the current protection (change_cipher_spec is always plaintext).</summary>
+    public void WritePlaintextRecord(ContentType type, ReadOnlySpan<byte> content)
+    {
+        var dest = _output.Reserve(HeaderLength + content.Length);
+        WriteHeader(dest, type, content.Length);
+        content.CopyTo(dest[HeaderLength..]);
+    }
+
+    private void WriteOneRecord(ContentType type, ReadOnlySpan<byte> content)
+    {
+        if (_write is null)
+        {
+            WritePlaintextRecord(type, content);
+            return;
+        }
+
+        int sealedLength = RecordProtector.SealedLength(content.Length, 0);
+        var dest = _output.Reserve(sealedLength);
+        int written = _write.Seal(type, content, 0, dest);
+        if (written != sealedLength)
+        {
+            throw TlsErrors.Internal("sealed record length mismatch");
+        }
+    }
+
+    private static void WriteHeader(Span<byte> dest, ContentType type, int length)
+    {
+        dest[0] = (byte)type;
+        BinaryPrimitives.WriteUInt16BigEndian(dest[1..], ProtocolVersion.Tls12);
+        BinaryPrimitives.WriteUInt16BigEndian(dest[3..], (ushort)length);
+    }
+
+    public void Dispose()
+    {
+        _read?.Dispose();
+        _write?.Dispose();
+        _input.Clear();
+        _output.Clear();
+    }
+}
+
+/// <summary>
+/// A byte queue over one array: bytes are appended at the end and consumed from the front.
+/// Invariant: 0 &lt;= _start &lt;= _end &lt;= _buffer.Length.
+/// </summary>
+internal sealed class ByteBuffer(int initialCapacity)
+{
+    private byte[] _buffer = new byte[initialCapacity];
+    private int _start;
+    private int _end;
+
+    public ReadOnlySpan<byte> Active => _buffer.AsSpan(_start, _end - _start);
+
+    public int Length => _end - _start;
+
+    public Span<byte> ActiveSpan(int offset, int length) => _buffer.AsSpan(_start + offset, length);
+
+    public void Append(ReadOnlySpan<byte> data) => data.CopyTo(Reserve(data.Length));
+
+    public Span<byte> Reserve(int count)
+    {
+        EnsureSpace(count);
+        var span = _buffer.AsSpan(_end, count);
+        _end += count;
+        return span;
+    }
+
+    public void Discard(int count)
+    {
+        if ((uint)count > (uint)Length)
+        {
+            throw new ArgumentOutOfRangeException(nameof(count));
+        }
+
+        _start += count;
+        if (_start == _end)
+        {
+            _start = _end = 0;
+        }
+    }
+
+    /// <summary>Wipes the buffer: it may have held decrypted plaintext.</summary>
+    public void Clear()
+    {
+        CryptographicOperations.ZeroMemory(_buffer);
+        _start = _end = 0;
+    }
+
+    private void EnsureSpace(int count)
+    {
+        if (_buffer.Length - _end >= count)
+        {
+            return;
+        }
+
+        int live = _end - _start;
+        if (_start > 0 && _buffer.Length - live >= count)
+        {
+            _buffer.AsSpan(_start, live).CopyTo(_buffer);
+        }
+        else
+        {
+            var bigger = new byte[Math.Max(_buffer.Length * 2, live + count)];
+            _buffer.AsSpan(_start, live).CopyTo(bigger);
+            CryptographicOperations.ZeroMemory(_buffer);
+            _buffer = bigger;
+        }
+
+        _start = 0;
+        _end = live;
+    }
+}

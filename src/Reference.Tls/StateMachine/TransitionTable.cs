@@ -1,0 +1,137 @@
+namespace Reference.Tls.StateMachine;
+
+/// <summary>
+/// Where a connection stands in the handshake, named after the last message exchanged. Both roles walk
+/// the same states; a role's next move is the row whose sender is itself.
+/// </summary>
+internal enum HandshakeState
+{
+    Start,
+    AfterClientHello,
+    AfterHelloRetryRequest,
+    AfterSecondClientHello,
+    AfterServerHello,
+    AfterEncryptedExtensions,
+    AfterCertificateRequest,
+    AfterServerCertificate,
+    AfterServerCertificateAuth,
+    AfterServerCertificateVerify,
+    AfterServerCertificateVerifyAuth,
+    AfterServerFinished,
+    AfterServerFinishedAuth,
+    AfterClientCertificate,
+    AfterEmptyClientCertificate,
+    AfterClientCertificateVerify,
+    Connected,
+    Closed,
+    Failed,
+}
+
+/// <summary>
+/// The table's alphabet: handshake messages, refined where one wire type plays two roles (ServerHello vs
+/// HelloRetryRequest, a Certificate with or without entries), plus application data.
+/// </summary>
+internal enum TableMessage
+{
+    ClientHello,
+    HelloRetryRequest,
+    ServerHello,
+    EncryptedExtensions,
+    CertificateRequest,
+    Certificate,
+    EmptyCertificate,
+    CertificateVerify,
+    Finished,
+    NewSessionTicket,
+    KeyUpdate,
+    ApplicationData,
+}
+
+internal enum Sender
+{
+    Client,
+    Server,
+}
+
+/// <summary>One row: in <paramref name="From"/>, <paramref name="Message"/> sent by <paramref name="Sender"/> leads to <paramref name="To"/>.</summary>
+internal readonly record struct Transition(HandshakeState From, TableMessage Message, Sender Sender, HandshakeState To);
+
+/// <summary>A pair the table rejects with a specific alert instead of the default unexpected_message.</summary>
+internal readonly record struct Rejection(HandshakeState From, TableMessage Message, Sender Sender, AlertDescription Alert);
+
+/// <summary>
+/// The TLS 1.3 handshake as data: the only place that decides which message may come next. The engine
+/// looks every sent and received message up here; proofs/ loads these rows and checks them with Z3.
+/// Full 1-RTT handshake, HelloRetryRequest, and client authentication (certificate or empty certificate).
+/// </summary>
+internal static class TransitionTable
+{
+    private const Sender C = Sender.Client;
+    private const Sender S = Sender.Server;
+
+    public static readonly IReadOnlyList<Transition> Rows =
+    [
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-2
+        //# Figure 1 below shows the basic full TLS handshake:
+        new(HandshakeState.Start, TableMessage.ClientHello, C, HandshakeState.AfterClientHello),
+        new(HandshakeState.AfterClientHello, TableMessage.ServerHello, S, HandshakeState.AfterServerHello),
+
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.1.4
+        //# If a client receives a second
+        //# HelloRetryRequest in the same connection (i.e., where the ClientHello
+        //# was itself in response to a HelloRetryRequest), it MUST abort the
+        //# handshake with an "unexpected_message" alert.
+        new(HandshakeState.AfterClientHello, TableMessage.HelloRetryRequest, S, HandshakeState.AfterHelloRetryRequest),
+        new(HandshakeState.AfterHelloRetryRequest, TableMessage.ClientHello, C, HandshakeState.AfterSecondClientHello),
+        new(HandshakeState.AfterSecondClientHello, TableMessage.ServerHello, S, HandshakeState.AfterServerHello),
+
+        new(HandshakeState.AfterServerHello, TableMessage.EncryptedExtensions, S, HandshakeState.AfterEncryptedExtensions),
+        new(HandshakeState.AfterEncryptedExtensions, TableMessage.Certificate, S, HandshakeState.AfterServerCertificate),
+        new(HandshakeState.AfterServerCertificate, TableMessage.CertificateVerify, S, HandshakeState.AfterServerCertificateVerify),
+        new(HandshakeState.AfterServerCertificateVerify, TableMessage.Finished, S, HandshakeState.AfterServerFinished),
+        new(HandshakeState.AfterServerFinished, TableMessage.Finished, C, HandshakeState.Connected),
+
+        // Client authentication: the same server flight with a CertificateRequest, then the client's reply.
+        new(HandshakeState.AfterEncryptedExtensions, TableMessage.CertificateRequest, S, HandshakeState.AfterCertificateRequest),
+        new(HandshakeState.AfterCertificateRequest, TableMessage.Certificate, S, HandshakeState.AfterServerCertificateAuth),
+        new(HandshakeState.AfterServerCertificateAuth, TableMessage.CertificateVerify, S, HandshakeState.AfterServerCertificateVerifyAuth),
+        new(HandshakeState.AfterServerCertificateVerifyAuth, TableMessage.Finished, S, HandshakeState.AfterServerFinishedAuth),
+        new(HandshakeState.AfterServerFinishedAuth, TableMessage.Certificate, C, HandshakeState.AfterClientCertificate),
+        new(HandshakeState.AfterServerFinishedAuth, TableMessage.EmptyCertificate, C, HandshakeState.AfterEmptyClientCertificate),
+        new(HandshakeState.AfterClientCertificate, TableMessage.CertificateVerify, C, HandshakeState.AfterClientCertificateVerify),
+        new(HandshakeState.AfterClientCertificateVerify, TableMessage.Finished, C, HandshakeState.Connected),
+        new(HandshakeState.AfterEmptyClientCertificate, TableMessage.Finished, C, HandshakeState.Connected),
+
+        // Post-handshake.
+        new(HandshakeState.Connected, TableMessage.ApplicationData, C, HandshakeState.Connected),
+        new(HandshakeState.Connected, TableMessage.ApplicationData, S, HandshakeState.Connected),
+        new(HandshakeState.Connected, TableMessage.KeyUpdate, C, HandshakeState.Connected),
+        new(HandshakeState.Connected, TableMessage.KeyUpdate, S, HandshakeState.Connected),
+        new(HandshakeState.Connected, TableMessage.NewSessionTicket, S, HandshakeState.Connected),
+    ];
+
+    public static readonly IReadOnlyList<Rejection> Rejections =
+    [
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.2.4
+        //# If the server supplies an empty Certificate message, the client MUST
+        //# abort the handshake with a "decode_error" alert.
+        new(HandshakeState.AfterEncryptedExtensions, TableMessage.EmptyCertificate, S, AlertDescription.DecodeError),
+        new(HandshakeState.AfterCertificateRequest, TableMessage.EmptyCertificate, S, AlertDescription.DecodeError),
+    ];
+
+    /// <summary>Every other (state, message, sender) is rejected with this alert.</summary>
+    public const AlertDescription DefaultRejection = AlertDescription.UnexpectedMessage;
+
+    private static readonly Dictionary<(HandshakeState, TableMessage, Sender), HandshakeState> Next =
+        Rows.ToDictionary(r => (r.From, r.Message, r.Sender), r => r.To);
+
+    private static readonly Dictionary<(HandshakeState, TableMessage, Sender), AlertDescription> Alerts =
+        Rejections.ToDictionary(r => (r.From, r.Message, r.Sender), r => r.Alert);
+
+    /// <summary>The next state, or the alert that rejects the message.</summary>
+    public static bool TryNext(HandshakeState from, TableMessage message, Sender sender, out HandshakeState to, out AlertDescription rejection)
+    {
+        rejection = Alerts.TryGetValue((from, message, sender), out var alert) ? alert : DefaultRejection;
+        return Next.TryGetValue((from, message, sender), out to);
+    }
+}
