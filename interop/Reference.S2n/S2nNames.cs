@@ -1,0 +1,39 @@
+namespace Reference.S2n;
+
+/// <summary>IANA names for the cipher suites s2n can negotiate (s2n names TLS 1.2 suites OpenSSL-style).</summary>
+internal static class S2nNames
+{
+    internal static string? CipherSuite(ushort value) => value switch
+    {
+        0x1301 => "TLS_AES_128_GCM_SHA256",
+        0x1302 => "TLS_AES_256_GCM_SHA384",
+        0x1303 => "TLS_CHACHA20_POLY1305_SHA256",
+        0x1304 => "TLS_AES_128_CCM_SHA256",
+        0x1305 => "TLS_AES_128_CCM_8_SHA256",
+        0xC02B => "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+        0xC02C => "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+        0xC02F => "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+        0xC030 => "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+        0xCCA8 => "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
+        0xCCA9 => "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+        0xCCAA => "TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
+        0xC009 => "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA",
+        0xC00A => "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA",
+        0xC013 => "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA",
+        0xC014 => "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA",
+        0xC023 => "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256",
+        0xC024 => "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384",
+        0xC027 => "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256",
+        0xC028 => "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384",
+        0x009C => "TLS_RSA_WITH_AES_128_GCM_SHA256",
+        0x009D => "TLS_RSA_WITH_AES_256_GCM_SHA384",
+        0x009E => "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256",
+        0x009F => "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384",
+        0x002F => "TLS_RSA_WITH_AES_128_CBC_SHA",
+        0x0035 => "TLS_RSA_WITH_AES_256_CBC_SHA",
+        0x003C => "TLS_RSA_WITH_AES_128_CBC_SHA256",
+        0x003D => "TLS_RSA_WITH_AES_256_CBC_SHA256",
+        0x000A => "TLS_RSA_WITH_3DES_EDE_CBC_SHA",
+        _ => null,
+    };
+}
