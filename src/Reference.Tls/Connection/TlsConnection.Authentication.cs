@@ -1,4 +1,5 @@
 using Reference.Tls.Certificates;
+using Reference.Tls.Extensions;
 using Reference.Tls.Handshake.Messages;
 using Reference.Tls.StateMachine;
 

@@ -62,7 +62,7 @@ public sealed partial class TlsConnection
         //# its traffic using the next generation of keys, computed as described
         //# in Section 7.2.
         var current = _writeApplicationSecret ?? (Role == TlsRole.Client ? _schedule!.ClientApplicationTrafficSecret : _schedule!.ServerApplicationTrafficSecret);
-        _writeApplicationSecret = TlsKeySchedule.NextTrafficSecret(_schedule.Suite, current);
+        _writeApplicationSecret = TlsKeySchedule.NextTrafficSecret(_schedule!.Suite, current);
         SetWriteSecret(_writeApplicationSecret);
         _keyUpdatesSent++;
     }
@@ -71,7 +71,7 @@ public sealed partial class TlsConnection
     {
         var request = KeyUpdateMessage.Parse(message[4..]);
         var current = _readApplicationSecret ?? (Role == TlsRole.Client ? _schedule!.ServerApplicationTrafficSecret : _schedule!.ClientApplicationTrafficSecret);
-        _readApplicationSecret = TlsKeySchedule.NextTrafficSecret(_schedule.Suite, current);
+        _readApplicationSecret = TlsKeySchedule.NextTrafficSecret(_schedule!.Suite, current);
         //= https://www.rfc-editor.org/rfc/rfc8446#section-4.6.3
         //# Upon receiving a KeyUpdate, the receiver MUST update its receiving keys.
         SetReadSecret(_readApplicationSecret, "KeyUpdate");

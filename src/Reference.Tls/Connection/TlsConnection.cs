@@ -77,8 +77,15 @@ public sealed partial class TlsConnection : IDisposable
             return;
         }
 
-        _records.AppendInput(received);
-        Guard(ProcessRecords);
+        try
+        {
+            _records.AppendInput(received);
+            ProcessRecords();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw OnFailure(e);
+        }
     }
 
     /// <summary>Copies decrypted application data into <paramref name="destination"/>; returns the count (0 if none).</summary>
@@ -104,11 +111,15 @@ public sealed partial class TlsConnection : IDisposable
             throw TlsErrors.Closed("the connection was closed for writing");
         }
 
-        Guard(() =>
+        try
         {
             Advance(TableMessage.ApplicationData, Self);
             _records.WriteRecords(ContentType.ApplicationData, data);
-        });
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw OnFailure(e);
+        }
     }
 
     /// <summary>Queues close_notify: we send nothing more, but may still read (RFC 8446 §6.1 half-close).</summary>
@@ -155,17 +166,22 @@ public sealed partial class TlsConnection : IDisposable
         {
             step();
         }
-        catch (TlsException e)
-        {
-            Fail(e);
-            throw;
-        }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            var wrapped = TlsErrors.Internal($"internal failure ({e.GetType().Name})", e);
-            Fail(wrapped);
-            throw wrapped;
+            throw OnFailure(e);
         }
+    }
+
+    /// <summary>Makes a failure sticky and returns the exception to throw (wrapping non-TLS ones as Internal).</summary>
+    private TlsException OnFailure(Exception e)
+    {
+        var tls = e as TlsException ?? TlsErrors.Internal($"internal failure ({e.GetType().Name})", e);
+        if (!ReferenceEquals(tls, _failure))
+        {
+            Fail(tls);
+        }
+
+        return tls;
     }
 
     private void Fail(TlsException e)
