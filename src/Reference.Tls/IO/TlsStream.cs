@@ -1,0 +1,285 @@
+using System.Buffers;
+
+namespace Reference.Tls;
+
+/// <summary>
+/// A <see cref="Stream"/> that runs TLS 1.3 over another stream, shaped like SslStream: authenticate,
+/// then read and write application data. Handshake and post-handshake messages (KeyUpdate) are handled
+/// inside. A read and a write may run concurrently; output is written in the order the engine made it.
+/// </summary>
+public sealed class TlsStream : Stream
+{
+    private const int ReadChunk = 16 * 1024 + 256 + 5;
+    private readonly Stream _inner;
+    private readonly bool _leaveInnerStreamOpen;
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly SemaphoreSlim _readLock = new(1, 1);
+    private readonly byte[] _readBuffer = new byte[ReadChunk];
+    private TlsConnection? _connection;
+    private bool _disposed;
+
+    public TlsStream(Stream innerStream, bool leaveInnerStreamOpen = false)
+    {
+        ArgumentNullException.ThrowIfNull(innerStream);
+        _inner = innerStream;
+        _leaveInnerStreamOpen = leaveInnerStreamOpen;
+    }
+
+    /// <summary>The engine under this stream (negotiated parameters, key updates).</summary>
+    public TlsConnection Connection => _connection ?? throw TlsErrors.Usage("not authenticated yet");
+
+    public ConnectionInfo? ConnectionInfo => _connection?.Info;
+
+    public void AuthenticateAsClient(TlsConfig config, string? serverName = null) =>
+        HandshakeAsync<SyncIoAdapter>(TlsConnection.CreateClient(config, serverName), default).AsTask().GetAwaiter().GetResult();
+
+    public Task AuthenticateAsClientAsync(TlsConfig config, string? serverName = null, CancellationToken cancellationToken = default) =>
+        HandshakeAsync<AsyncIoAdapter>(TlsConnection.CreateClient(config, serverName), cancellationToken).AsTask();
+
+    public void AuthenticateAsServer(TlsConfig config) =>
+        HandshakeAsync<SyncIoAdapter>(TlsConnection.CreateServer(config), default).AsTask().GetAwaiter().GetResult();
+
+    public Task AuthenticateAsServerAsync(TlsConfig config, CancellationToken cancellationToken = default) =>
+        HandshakeAsync<AsyncIoAdapter>(TlsConnection.CreateServer(config), cancellationToken).AsTask();
+
+    private async ValueTask HandshakeAsync<TIo>(TlsConnection connection, CancellationToken ct)
+        where TIo : struct, IIoAdapter
+    {
+        if (_connection is not null)
+        {
+            connection.Dispose();
+            throw TlsErrors.Usage("this stream is already authenticated");
+        }
+
+        _connection = connection;
+        await FlushOutputAsync<TIo>(ct).ConfigureAwait(false);
+        while (!connection.IsHandshakeComplete)
+        {
+            if (!await ReceiveAsync<TIo>(ct).ConfigureAwait(false))
+            {
+                throw TlsErrors.Closed("the peer closed the transport during the handshake");
+            }
+        }
+    }
+
+    /// <summary>Reads transport bytes into the engine and sends whatever it answers. False at transport EOF.</summary>
+    private async ValueTask<bool> ReceiveAsync<TIo>(CancellationToken ct)
+        where TIo : struct, IIoAdapter
+    {
+        int n;
+        try
+        {
+            n = await TIo.ReadAsync(_inner, _readBuffer, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            throw TlsErrors.IO("reading from the transport failed", e);
+        }
+
+        if (n == 0)
+        {
+            return false;
+        }
+
+        try
+        {
+            lock (_connection!)
+            {
+                _connection.Feed(_readBuffer.AsSpan(0, n));
+            }
+        }
+        finally
+        {
+            // Whether or not the bytes were acceptable, the engine's answer (maybe an alert) goes out.
+            await FlushOutputAsync<TIo>(ct).ConfigureAwait(false);
+        }
+
+        return true;
+    }
+
+    /// <summary>Writes the engine's pending output, in order, under the write lock.</summary>
+    private async ValueTask FlushOutputAsync<TIo>(CancellationToken ct)
+        where TIo : struct, IIoAdapter
+    {
+        await TIo.WaitAsync(_writeLock, ct).ConfigureAwait(false);
+        byte[]? rented = null;
+        try
+        {
+            int count;
+            lock (_connection!)
+            {
+                count = _connection.PendingOutput.Length;
+                if (count == 0)
+                {
+                    return;
+                }
+
+                rented = ArrayPool<byte>.Shared.Rent(count);
+                _connection.PendingOutput.CopyTo(rented);
+                _connection.ConsumeOutput(count);
+            }
+
+            await TIo.WriteAsync(_inner, rented.AsMemory(0, count), ct).ConfigureAwait(false);
+            await TIo.FlushAsync(_inner, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            throw TlsErrors.IO("writing to the transport failed", e);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented, clearArray: true);
+            }
+
+            _writeLock.Release();
+        }
+    }
+
+    private async ValueTask<int> ReadCoreAsync<TIo>(Memory<byte> buffer, CancellationToken ct)
+        where TIo : struct, IIoAdapter
+    {
+        var connection = Connection;
+        await TIo.WaitAsync(_readLock, ct).ConfigureAwait(false);
+        try
+        {
+            while (true)
+            {
+                lock (connection)
+                {
+                    int n = connection.ReadApplicationData(buffer.Span);
+                    if (n > 0 || buffer.Length == 0 || connection.IsPeerClosed)
+                    {
+                        return n;
+                    }
+                }
+
+                if (!await ReceiveAsync<TIo>(ct).ConfigureAwait(false))
+                {
+                    //= https://www.rfc-editor.org/rfc/rfc8446#section-6.1
+                    //# If a transport-level close
+                    //# is received prior to a "close_notify", the receiver cannot know that
+                    //# all the data that was sent has been received.
+                    throw TlsErrors.Closed("the transport closed without close_notify: the data may be truncated");
+                }
+            }
+        }
+        finally
+        {
+            _readLock.Release();
+        }
+    }
+
+    private async ValueTask WriteCoreAsync<TIo>(ReadOnlyMemory<byte> buffer, CancellationToken ct)
+        where TIo : struct, IIoAdapter
+    {
+        var connection = Connection;
+        while (!buffer.IsEmpty)
+        {
+            // Bound the plaintext queued per step so a large write never buffers all of its ciphertext.
+            int chunk = Math.Min(buffer.Length, 64 * 1024);
+            lock (connection)
+            {
+                connection.WriteApplicationData(buffer.Span[..chunk]);
+            }
+
+            buffer = buffer[chunk..];
+            await FlushOutputAsync<TIo>(ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Sends close_notify. Reading may continue until the peer closes too.</summary>
+    public Task ShutdownAsync(CancellationToken cancellationToken = default) => ShutdownCoreAsync<AsyncIoAdapter>(cancellationToken).AsTask();
+
+    public void Shutdown() => ShutdownCoreAsync<SyncIoAdapter>(default).AsTask().GetAwaiter().GetResult();
+
+    private async ValueTask ShutdownCoreAsync<TIo>(CancellationToken ct)
+        where TIo : struct, IIoAdapter
+    {
+        lock (Connection)
+        {
+            Connection.Close();
+        }
+
+        await FlushOutputAsync<TIo>(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Sends a KeyUpdate, optionally asking the peer to update its keys too.</summary>
+    public async Task UpdateKeysAsync(bool requestPeerUpdate, CancellationToken cancellationToken = default)
+    {
+        lock (Connection)
+        {
+            Connection.UpdateKeys(requestPeerUpdate);
+        }
+
+        await FlushOutputAsync<AsyncIoAdapter>(cancellationToken).ConfigureAwait(false);
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer)
+    {
+        var rented = ArrayPool<byte>.Shared.Rent(buffer.Length);
+        try
+        {
+            int n = ReadCoreAsync<SyncIoAdapter>(rented.AsMemory(0, buffer.Length), default).AsTask().GetAwaiter().GetResult();
+            rented.AsSpan(0, n).CopyTo(buffer);
+            return n;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented, clearArray: true);
+        }
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadCoreAsync<AsyncIoAdapter>(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+        ReadCoreAsync<AsyncIoAdapter>(buffer, cancellationToken);
+
+    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+    public override void Write(ReadOnlySpan<byte> buffer) =>
+        WriteCoreAsync<SyncIoAdapter>(buffer.ToArray(), default).AsTask().GetAwaiter().GetResult();
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        WriteCoreAsync<AsyncIoAdapter>(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) =>
+        WriteCoreAsync<AsyncIoAdapter>(buffer, cancellationToken);
+
+    public override void Flush() => _inner.Flush();
+
+    public override Task FlushAsync(CancellationToken cancellationToken) => _inner.FlushAsync(cancellationToken);
+
+    public override bool CanRead => !_disposed && _inner.CanRead;
+
+    public override bool CanWrite => !_disposed && _inner.CanWrite;
+
+    public override bool CanSeek => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing && !_disposed)
+        {
+            _disposed = true;
+            _connection?.Dispose();
+            if (!_leaveInnerStreamOpen)
+            {
+                _inner.Dispose();
+            }
+        }
+
+        base.Dispose(disposing);
+    }
+}
