@@ -69,7 +69,11 @@ public sealed class CertificateKeyPair : IDisposable
     /// </summary>
     internal byte[] Sign(SignatureScheme scheme, ReadOnlySpan<byte> message)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_disposed)
+        {
+            throw TlsErrors.Usage("the CertificateKeyPair has been disposed");
+        }
+
         if (!SignatureSchemes.Contains(scheme))
         {
             throw TlsErrors.Internal($"signature scheme {scheme} is not usable with this {_kind} key");
