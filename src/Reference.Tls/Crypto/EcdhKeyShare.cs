@@ -11,6 +11,7 @@ internal sealed class EcdhKeyShare : KeyShare
     private readonly ECDiffieHellman _key;
     private readonly CurveInfo _curve;
     private readonly byte[] _publicKey;
+    private bool _disposed;
 
     private EcdhKeyShare(NamedGroup group, CurveInfo curve)
         : base(group)
@@ -27,6 +28,11 @@ internal sealed class EcdhKeyShare : KeyShare
 
     public override byte[] DeriveSharedSecret(ReadOnlySpan<byte> peerPublicKey)
     {
+        if (_disposed)
+        {
+            throw TlsErrors.Internal("key share used after Dispose");
+        }
+
         var peerPoint = ParsePeerPoint(peerPublicKey);
         try
         {
@@ -63,6 +69,7 @@ internal sealed class EcdhKeyShare : KeyShare
 
     protected override void Dispose(bool disposing)
     {
+        _disposed = true;
         if (disposing)
         {
             // ECDiffieHellman (OpenSSL EVP_PKEY) frees and clears the private scalar itself.

@@ -49,7 +49,10 @@ internal sealed class X25519KeyShare : KeyShare
 
     public override byte[] DeriveSharedSecret(ReadOnlySpan<byte> peerPublicKey)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_disposed)
+        {
+            throw TlsErrors.Internal("key share used after Dispose");
+        }
 
         //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.8.2
         //# For X25519 and X448, the contents of the public value are the byte
