@@ -160,6 +160,7 @@ public sealed partial class TlsConnection
         }
 
         var shared = _clientKeyShare.DeriveSharedSecret(share.KeyExchange);
+        _clientKeyShare.Dispose();
         StartKeySchedule(suite);
         _transcript.Add(message);
         _negotiatedGroup = share.Group;

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Reference.Tls.Handshake.Messages;
 using Reference.Tls.KeySchedule;
 using Reference.Tls.StateMachine;
@@ -64,6 +65,12 @@ public sealed partial class TlsConnection
         var current = _writeApplicationSecret ?? (Role == TlsRole.Client ? _schedule!.ClientApplicationTrafficSecret : _schedule!.ServerApplicationTrafficSecret);
         _writeApplicationSecret = TlsKeySchedule.NextTrafficSecret(_schedule!.Suite, current);
         SetWriteSecret(_writeApplicationSecret);
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-7.2
+        //# Once client_/server_application_traffic_secret_N+1 and its associated
+        //# traffic keys have been computed, implementations SHOULD delete
+        //# client_/server_application_traffic_secret_N and its associated
+        //# traffic keys.
+        CryptographicOperations.ZeroMemory(current);
         _keyUpdatesSent++;
     }
 
@@ -72,6 +79,7 @@ public sealed partial class TlsConnection
         var request = KeyUpdateMessage.Parse(message[4..]);
         var current = _readApplicationSecret ?? (Role == TlsRole.Client ? _schedule!.ServerApplicationTrafficSecret : _schedule!.ClientApplicationTrafficSecret);
         _readApplicationSecret = TlsKeySchedule.NextTrafficSecret(_schedule!.Suite, current);
+        CryptographicOperations.ZeroMemory(current);
         //= https://www.rfc-editor.org/rfc/rfc8446#section-4.6.3
         //# Upon receiving a KeyUpdate, the receiver MUST update its receiving keys.
         SetReadSecret(_readApplicationSecret, "KeyUpdate");

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Reference.Tls.Crypto;
 using Reference.Tls.Handshake;
 using Reference.Tls.KeySchedule;
@@ -140,6 +141,9 @@ public sealed partial class TlsConnection : IDisposable
     public void Dispose()
     {
         _schedule?.Dispose();
+        _clientKeyShare?.Dispose();
+        CryptographicOperations.ZeroMemory(_readApplicationSecret);
+        CryptographicOperations.ZeroMemory(_writeApplicationSecret);
         _records.Dispose();
         _appData.Clear();
     }
