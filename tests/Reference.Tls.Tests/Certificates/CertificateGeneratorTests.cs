@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using Reference.Tls.Certificates;
@@ -94,10 +93,10 @@ public class CertificateGeneratorTests
                 File.WriteAllText(Path.Combine(dir, "leaf.pem"), certificates[0]);
                 File.WriteAllText(Path.Combine(dir, "intermediate.pem"), certificates[1]);
 
-                string verified = OpenSsl(dir, "verify", "-purpose", purpose, "-CAfile", "ca-certificate.pem", "-untrusted", "intermediate.pem", "leaf.pem");
+                string verified = TestPki.OpenSsl(dir, "verify", "-purpose", purpose, "-CAfile", "ca-certificate.pem", "-untrusted", "intermediate.pem", "leaf.pem");
                 Assert.Equal("leaf.pem: OK", verified.Trim());
-                string leafKey = OpenSsl(dir, "x509", "-in", "leaf.pem", "-noout", "-pubkey");
-                string privateKeysPublicKey = OpenSsl(dir, "pkey", "-in", key, "-pubout");
+                string leafKey = TestPki.OpenSsl(dir, "x509", "-in", "leaf.pem", "-noout", "-pubkey");
+                string privateKeysPublicKey = TestPki.OpenSsl(dir, "pkey", "-in", key, "-pubout");
                 Assert.Equal(leafKey, privateKeysPublicKey);
             }
         }
@@ -112,27 +111,6 @@ public class CertificateGeneratorTests
             .Where(part => part.Contains("-----BEGIN CERTIFICATE-----", StringComparison.Ordinal))
             .Select(part => part.Trim() + "\n-----END CERTIFICATE-----\n")
             .ToArray();
-
-    private static string OpenSsl(string workingDirectory, params string[] arguments)
-    {
-        var start = new ProcessStartInfo("openssl")
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using Process process = Process.Start(start) ?? throw new InvalidOperationException("openssl did not start");
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        string stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"openssl {string.Join(' ', arguments)} failed: {stderr.Result}{stdout}");
-        return stdout;
-    }
 
     private static string[] Usages(X509Certificate2 certificate) =>
         certificate.Extensions.OfType<X509EnhancedKeyUsageExtension>().Single().EnhancedKeyUsages
