@@ -1,8 +1,8 @@
+using System.Formats.Asn1;
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Org.BouncyCastle.Crypto.Parameters;
-using Org.BouncyCastle.Pkcs;
 using Org.BouncyCastle.Security;
 using Org.BouncyCastle.X509;
 
@@ -177,7 +177,7 @@ internal static class CertificateGenerator
             case KeyKind.Ed25519:
                 var privateKey = new Ed25519PrivateKeyParameters(new SecureRandom());
                 byte[] spki = SubjectPublicKeyInfoFactory.CreateSubjectPublicKeyInfo(privateKey.GeneratePublicKey()).GetDerEncoded();
-                byte[] pkcs8 = PrivateKeyInfoFactory.CreatePrivateKeyInfo(privateKey).GetDerEncoded();
+                byte[] pkcs8 = Ed25519Pkcs8V1(privateKey);
                 string pem = PemEncoding.WriteString("PRIVATE KEY", pkcs8) + "\n";
                 CryptographicOperations.ZeroMemory(pkcs8);
                 return (PublicKey.CreateFromSubjectPublicKeyInfo(spki, out _), pem);
@@ -185,6 +185,32 @@ internal static class CertificateGenerator
             default:
                 throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown key kind");
         }
+    }
+
+    /// <summary>
+    /// The RFC 8410 §7 PKCS#8 v1 form (no embedded public key). BouncyCastle writes the v2 OneAsymmetricKey
+    /// form with the public key, which OpenSSL 3.0's decoder rejects, so s2n-tls and s_server could not load it.
+    /// </summary>
+    private static byte[] Ed25519Pkcs8V1(Ed25519PrivateKeyParameters privateKey)
+    {
+        byte[] seed = privateKey.GetEncoded();
+        var writer = new AsnWriter(AsnEncodingRules.DER);
+        using (writer.PushSequence())
+        {
+            writer.WriteInteger(0);
+            using (writer.PushSequence())
+            {
+                writer.WriteObjectIdentifier(PublicKeys.Ed25519Oid);
+            }
+
+            using (writer.PushOctetString())
+            {
+                writer.WriteOctetString(seed);
+            }
+        }
+
+        CryptographicOperations.ZeroMemory(seed);
+        return writer.Encode();
     }
 
     private static byte[] NewSerial()

@@ -72,11 +72,10 @@ internal static class SignatureVerifier
 
     private static bool VerifyEcdsa(PublicKeys.Info key, SignatureScheme scheme, ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature)
     {
+        using ECDsa ecdsa = ECDsa.Create();
+        ImportOrReject(() => ecdsa.ImportSubjectPublicKeyInfo(key.Spki, out _));
         try
         {
-            using ECDsa ecdsa = ECDsa.Create();
-            ecdsa.ImportSubjectPublicKeyInfo(key.Spki, out _);
-
             //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.3
             //# The signature is represented as a DER-encoded
             //# [X690] ECDSA-Sig-Value structure.
@@ -84,7 +83,7 @@ internal static class SignatureVerifier
         }
         catch (CryptographicException)
         {
-            // An invalid point in the certificate or a malformed signature: the signature does not verify.
+            // A malformed signature does not verify.
             return false;
         }
     }
@@ -97,12 +96,11 @@ internal static class SignatureVerifier
             CheckPssKeyParameters(key.Parameters, hash);
         }
 
+        using RSA rsa = RSA.Create();
+        // Both OIDs carry an RSAPublicKey in the bit string; .NET only imports it under rsaEncryption.
+        ImportOrReject(() => rsa.ImportRSAPublicKey(key.KeyBits, out _));
         try
         {
-            using RSA rsa = RSA.Create();
-            // Both OIDs carry an RSAPublicKey in the bit string; .NET only imports it under rsaEncryption.
-            rsa.ImportRSAPublicKey(key.KeyBits, out _);
-
             //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.3
             //# The length of the Salt MUST be equal to the length of the output
             //# of the digest algorithm.
@@ -155,9 +153,24 @@ internal static class SignatureVerifier
         //# Note that these
         //# correspond to the "PureEdDSA" algorithms and not the "prehash"
         //# variants.
+        Ed25519PublicKeyParameters? publicKey = null;
+        ImportOrReject(() => publicKey = new Ed25519PublicKeyParameters(key.KeyBits));
         var verifier = new Ed25519Signer();
-        verifier.Init(false, new Ed25519PublicKeyParameters(key.KeyBits));
+        verifier.Init(false, publicKey);
         verifier.BlockUpdate(message);
         return verifier.VerifySignature(signature.ToArray());
+    }
+
+    /// <summary>A public key the library refuses (e.g. a point not on the curve) makes the certificate bad.</summary>
+    private static void ImportOrReject(Action import)
+    {
+        try
+        {
+            import();
+        }
+        catch (Exception e) when (e is CryptographicException or ArgumentException or AsnContentException)
+        {
+            throw TlsErrors.Protocol(AlertDescription.BadCertificate, "the end-entity certificate's public key is invalid");
+        }
     }
 }

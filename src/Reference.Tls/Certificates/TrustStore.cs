@@ -133,7 +133,7 @@ public sealed class TrustStore
                 policy.ExtraStore.Add(chain[i]);
             }
 
-            if (!x509Chain.Build(chain[0]))
+            if (!BuildOrReject(x509Chain, chain[0]))
             {
                 throw ChainFailure(chain[0], x509Chain.ChainStatus);
             }
@@ -149,6 +149,19 @@ public sealed class TrustStore
             {
                 element.Certificate.Dispose();
             }
+        }
+    }
+
+    private static bool BuildOrReject(X509Chain x509Chain, X509Certificate2 leaf)
+    {
+        try
+        {
+            return x509Chain.Build(leaf);
+        }
+        catch (CryptographicException)
+        {
+            // OpenSSL refuses some certificates that parsed, e.g. one whose public key cannot be decoded.
+            throw TlsErrors.Protocol(AlertDescription.BadCertificate, $"certificate chain for '{leaf.Subject}' could not be processed");
         }
     }
 
@@ -192,6 +205,10 @@ public sealed class TrustStore
         catch (ArgumentException)
         {
             throw TlsErrors.Usage($"'{hostName}' is not a valid host name to check a certificate against");
+        }
+        catch (CryptographicException)
+        {
+            throw TlsErrors.Protocol(AlertDescription.BadCertificate, $"the subjectAltName of '{leaf.Subject}' could not be parsed");
         }
 
         if (!matches)

@@ -44,6 +44,49 @@ public class CertificateKeyPairTests
         AssertSignsAndVerifies(pki.ServerChainPem, key.ExportRSAPrivateKeyPem(), SignatureScheme.RsaPssRsaeSha256);
     }
 
+    /// <summary>Keys and certificates made by OpenSSL in each of its usual PEM forms load and sign.</summary>
+    [Theory]
+    [InlineData("ecparam -genkey -name prime256v1 -out key.pem", "BEGIN EC PRIVATE KEY", SignatureScheme.EcdsaSecp256r1Sha256)]
+    [InlineData("ecparam -genkey -name secp384r1 -noout -out key.pem", "BEGIN EC PRIVATE KEY", SignatureScheme.EcdsaSecp384r1Sha384)]
+    [InlineData("genrsa -traditional -out key.pem 2048", "BEGIN RSA PRIVATE KEY", SignatureScheme.RsaPssRsaeSha512)]
+    [InlineData("genpkey -algorithm rsa -pkeyopt rsa_keygen_bits:2048 -out key.pem", "BEGIN PRIVATE KEY", SignatureScheme.RsaPssRsaeSha384)]
+    [InlineData("genpkey -algorithm ec -pkeyopt ec_paramgen_curve:P-384 -out key.pem", "BEGIN PRIVATE KEY", SignatureScheme.EcdsaSecp384r1Sha384)]
+    [InlineData("genpkey -algorithm ed25519 -out key.pem", "BEGIN PRIVATE KEY", SignatureScheme.Ed25519)]
+    public void LoadsKeysAndCertificatesMadeByOpenSsl(string generateKey, string pemHeader, SignatureScheme scheme)
+    {
+        string dir = Directory.CreateTempSubdirectory("reference-openssl-").FullName;
+        try
+        {
+            TestPki.OpenSsl(dir, generateKey.Split(' '));
+            TestPki.OpenSsl(dir, "req", "-x509", "-new", "-key", "key.pem", "-subj", "/CN=openssl.test", "-days", "1", "-out", "cert.pem");
+            Assert.Contains(pemHeader, File.ReadAllText(Path.Combine(dir, "key.pem")));
+
+            using CertificateKeyPair pair = CertificateKeyPair.FromPemFiles(Path.Combine(dir, "cert.pem"), Path.Combine(dir, "key.pem"));
+            byte[] message = TestPki.Message(13);
+
+            Assert.Contains(scheme, pair.SignatureSchemes);
+            Assert.True(SignatureVerifier.Verify(scheme, pair.ChainDer[0], message, pair.Sign(scheme, message)));
+            TrustStore.FromPemFile(Path.Combine(dir, "cert.pem")).ValidateChain(pair.ChainDer, "openssl.test");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void LoadsEd25519Pkcs8V2WithEmbeddedPublicKey()
+    {
+        GeneratedPki pki = TestPki.For(KeyKind.Ed25519);
+        List<Pem.Block> blocks = Pem.ReadAll(pki.ServerKeyPem);
+        var privateKey = (Ed25519PrivateKeyParameters)PrivateKeyFactory.CreateKey(blocks[0].Der);
+        // BouncyCastle writes the RFC 8410 v2 OneAsymmetricKey form, with the public key in [1].
+        byte[] v2 = PrivateKeyInfoFactory.CreatePrivateKeyInfo(privateKey).GetDerEncoded();
+        Assert.Equal(1, v2[4]);
+
+        AssertSignsAndVerifies(pki.ServerChainPem, PemEncoding.WriteString("PRIVATE KEY", v2), SignatureScheme.Ed25519);
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("garbage")]

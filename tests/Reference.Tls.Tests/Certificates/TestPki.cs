@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Reference.Tls.Certificates;
+using Xunit;
 
 namespace Reference.Tls.Tests.Certificates;
 
@@ -28,5 +30,27 @@ internal static class TestPki
         var message = new byte[130];
         new Random(seed).NextBytes(message);
         return message;
+    }
+
+    /// <summary>Runs the openssl CLI (OpenSSL 3, as installed by CI) and returns its stdout; fails the test on a non-zero exit.</summary>
+    public static string OpenSsl(string workingDirectory, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("openssl")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (string argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using Process process = Process.Start(start) ?? throw new InvalidOperationException("openssl did not start");
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
+        string stdout = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, $"openssl {string.Join(' ', arguments)} failed: {stderr.Result}{stdout}");
+        return stdout;
     }
 }
