@@ -12,9 +12,9 @@ table.totals{width:auto;table-layout:auto}table.totals td{text-align:right}capti
 col.c-level{width:5.5em}col.c-status{width:9.5em}col.c-cites{width:30%}
 .s-implementedandtested{background:#d6f5d6}.s-implementedonly,.s-testedonly{background:#fff2c2}
 .s-exception{background:#dfe7ff}.s-todo{background:#f1e0ff}.s-notcovered{background:#ffd9d9}
-.reason{font-size:.85em;color:#444}.bad{color:#b00}.good{color:#070}
+.warning{background:#fff4d6;border:1px solid #e0b000;padding:.4em}.reason{font-size:.85em;color:#444}.bad{color:#b00}.good{color:#070}
 pre.rfc{white-space:pre-wrap;overflow-wrap:anywhere;background:#fafafa;border:1px solid #ddd;padding:.5em;font-size:13px}
-mark.h-done{background:#b9efb9}mark.h-part{background:#ffe58a}mark.h-exc{background:#c6d4ff}mark.h-todo{background:#e6c8ff}
+mark.h-done{background:#b9efb9}mark.h-part{background:#ffe58a}mark.h-exc{background:#c6d4ff}mark.h-todo{background:#e6c8ff}mark.h-none{background:#ffd0d0}
 #filters{position:sticky;top:0;background:#fff;padding:.5em 0;border-bottom:1px solid #ddd;display:flex;gap:1em;flex-wrap:wrap}
 """;
 

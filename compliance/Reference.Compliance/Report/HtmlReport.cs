@@ -14,7 +14,7 @@ namespace Reference.Compliance.Report;
 /// </summary>
 internal static class HtmlReport
 {
-    public static string Write(ComplianceModel model, IReadOnlyList<ComplianceError> errors)
+    public static string Write(ComplianceModel model, IReadOnlyList<ComplianceError> errors, IReadOnlyList<string> warnings)
     {
         var html = new StringBuilder();
         html.Append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n");
@@ -26,6 +26,8 @@ internal static class HtmlReport
         WriteTotals(html, "All sections", model.Requirements, "totals-all");
         WriteTotals(html, "Engine scope (§4–§7, Appendix D)", model.Requirements.Where(r => ReportCommand.IsEngineScope(r.Section)).ToList(), "totals-scope");
         WriteErrors(html, errors);
+        foreach (var w in warnings)
+            html.Append($"<p class=\"warning\">warning: {Escape(w)}</p>\n");
         html.Append(HtmlAssets.Filters);
         foreach (var group in model.Requirements.GroupBy(r => (r.SpecUrl, r.Section)))
             WriteSection(html, model, group.Key.SpecUrl, group.Key.Section, group.ToList());
@@ -78,15 +80,20 @@ internal static class HtmlReport
                 html.Append($"<div>{Citation.TypeName(c.Type)}: {SourceLink(c.File, c.Line)}</div>");
             html.Append("</td></tr>\n");
         }
-        html.Append("</table>\n<details><summary>section text</summary><pre class=\"rfc\">");
-        WriteSectionText(html, model.Specs.Text(specUrl, section), model.Resolved.Where(c => c.SpecUrl == specUrl && c.Section.Id == section.Id));
+        html.Append("</table>\n<details><summary>section text (requirements coloured by status)</summary><pre class=\"rfc\">");
+        WriteSectionText(html, model.Specs.Text(specUrl, section), model.Resolved.Where(c => c.SpecUrl == specUrl && c.Section.Id == section.Id), rows);
         html.Append("</pre></details>\n</section>\n");
     }
 
-    private static void WriteSectionText(StringBuilder html, SectionText text, IEnumerable<ResolvedCitation> citations)
+    /// <summary>
+    /// The section's lines with highlights: a requirement sentence is coloured
+    /// by its status (red when not covered); cited text outside any requirement
+    /// by the kinds of citation on it.
+    /// </summary>
+    private static void WriteSectionText(StringBuilder html, SectionText text, IEnumerable<ResolvedCitation> citations, List<RequirementCoverage> requirements)
     {
-        var lines = text.Section.Lines;
-        var flags = lines.Select(l => new int[l.Length]).ToArray();
+        var charClass = new string[text.Value.Length];
+        var cited = new int[text.Value.Length];
         foreach (var c in citations)
         {
             int flag = c.Citation.Type switch
@@ -95,26 +102,37 @@ internal static class HtmlReport
                 CitationType.Exception => 4, _ => 8,
             };
             for (int i = c.Range.Start; i < c.Range.End; i++)
-            {
-                if (text.LineOf[i] >= 0)
-                    flags[text.LineOf[i]][text.ColumnOf[i]] |= flag;
-            }
+                cited[i] |= flag;
+        }
+        for (int i = 0; i < cited.Length; i++)
+            charClass[i] = HighlightClass(cited[i]);
+        foreach (var r in requirements)
+        {
+            for (int i = r.Range.Start; i < r.Range.End; i++)
+                charClass[i] = StatusHighlight(r.Status);
+        }
+        var lines = text.Section.Lines;
+        var lineClasses = lines.Select(l => new string[l.Length]).ToArray();
+        for (int i = 0; i < charClass.Length; i++)
+        {
+            if (text.LineOf[i] >= 0)
+                lineClasses[text.LineOf[i]][text.ColumnOf[i]] = charClass[i];
         }
         for (int line = 0; line < lines.Count; line++)
         {
-            WriteHighlightedLine(html, lines[line], flags[line]);
+            WriteHighlightedLine(html, lines[line], lineClasses[line]);
             html.Append('\n');
         }
     }
 
-    private static void WriteHighlightedLine(StringBuilder html, string line, int[] flags)
+    private static void WriteHighlightedLine(StringBuilder html, string line, string?[] classes)
     {
         int start = 0;
         while (start < line.Length)
         {
-            var css = HighlightClass(flags[start]);
+            var css = classes[start] ?? "";
             int end = start + 1;
-            while (end < line.Length && HighlightClass(flags[end]) == css)
+            while (end < line.Length && (classes[end] ?? "") == css)
                 end++;
             var chunk = Escape(line[start..end]);
             html.Append(css.Length == 0 ? chunk : $"<mark class=\"{css}\">{chunk}</mark>");
@@ -124,6 +142,15 @@ internal static class HtmlReport
 
     private static string HighlightClass(int flag) =>
         (flag & 3) == 3 ? "h-done" : (flag & 4) != 0 ? "h-exc" : (flag & 3) != 0 ? "h-part" : (flag & 8) != 0 ? "h-todo" : "";
+
+    private static string StatusHighlight(CoverageStatus status) => status switch
+    {
+        CoverageStatus.ImplementedAndTested => "h-done",
+        CoverageStatus.ImplementedOnly or CoverageStatus.TestedOnly => "h-part",
+        CoverageStatus.Exception => "h-exc",
+        CoverageStatus.Todo => "h-todo",
+        _ => "h-none",
+    };
 
     private static string SourceLink(string file, int line)
     {

@@ -8,7 +8,7 @@ namespace Reference.Compliance.Report;
 /// <summary>compliance/report/report.json: totals, every requirement with its status and citations, every citation, every error.</summary>
 internal static class JsonReport
 {
-    public static string Write(ComplianceModel model, IReadOnlyList<ComplianceError> errors)
+    public static string Write(ComplianceModel model, IReadOnlyList<ComplianceError> errors, IReadOnlyList<string> warnings)
     {
         using var stream = new MemoryStream();
         using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
@@ -28,6 +28,10 @@ internal static class JsonReport
             json.WriteStartArray("errors");
             foreach (var e in errors)
                 json.WriteStringValue(e.ToString());
+            json.WriteEndArray();
+            json.WriteStartArray("warnings");
+            foreach (var w in warnings)
+                json.WriteStringValue(w);
             json.WriteEndArray();
             json.WriteEndObject();
         }

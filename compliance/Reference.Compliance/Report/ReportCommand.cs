@@ -14,13 +14,16 @@ internal static class ReportCommand
         var errors = model.Errors.Concat(ExtractCommand.CheckUpToDate(root)).ToList();
         foreach (var e in errors)
             error.WriteLine(e);
+        var warnings = SpecIntegrity.Warnings(root);
+        foreach (var w in warnings)
+            error.WriteLine("warning: " + w);
         Summary.Write(model, errors.Count, output);
         if (writeFiles)
         {
             var directory = Path.Combine(root, ReportDirectory);
             Directory.CreateDirectory(directory);
-            File.WriteAllText(Path.Combine(directory, "report.json"), JsonReport.Write(model, errors));
-            File.WriteAllText(Path.Combine(directory, "index.html"), HtmlReport.Write(model, errors));
+            File.WriteAllText(Path.Combine(directory, "report.json"), JsonReport.Write(model, errors, warnings));
+            File.WriteAllText(Path.Combine(directory, "index.html"), HtmlReport.Write(model, errors, warnings));
             output.WriteLine($"report: {ReportDirectory}/index.html, {ReportDirectory}/report.json");
         }
         if (errors.Count > 0)

@@ -37,6 +37,8 @@ internal static class ExtractCommand
         output.WriteLine($"extracted {counts.Values.Sum()} requirements in {files.Count} sections " +
             $"(MUST {counts.GetValueOrDefault(RequirementLevel.Must)}, SHOULD {counts.GetValueOrDefault(RequirementLevel.Should)}, " +
             $"MAY {counts.GetValueOrDefault(RequirementLevel.May)}) into {Path.GetRelativePath(root, directory)}");
+        foreach (var warning in SpecIntegrity.Warnings(root))
+            output.WriteLine("warning: " + warning);
         return 0;
     }
 
