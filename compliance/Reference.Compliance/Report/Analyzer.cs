@@ -91,7 +91,8 @@ internal static class Analyzer
                 }
             }
         }
-        return loaded;
+        // Files are read in name order; report in document order (section position, then sentence position).
+        return loaded.OrderBy(r => r.SpecUrl, StringComparer.Ordinal).ThenBy(r => r.Section.HeadingLine).ThenBy(r => r.Range.Start).ToList();
     }
 
     private static void LoadFile(string relative, SpecToml.File file, SpecLibrary specs, List<ComplianceError> errors, List<LoadedRequirement> loaded)

@@ -8,11 +8,11 @@ body{font:15px/1.45 system-ui,sans-serif;max-width:1100px;margin:0 auto;padding:
 h1{font-size:1.6em}h2{font-size:1.15em;margin:1.4em 0 .4em}h2 a{color:inherit}
 table{border-collapse:collapse;width:100%;table-layout:fixed;margin:.4em 0}
 th,td{border:1px solid #ccc;padding:.25em .45em;vertical-align:top;overflow-wrap:anywhere;text-align:left}
-table.totals{width:auto;table-layout:auto}table.totals td{text-align:right}caption{text-align:left;font-weight:600}
-col.c-level{width:5.5em}col.c-status{width:9.5em}col.c-cites{width:30%}
+table.totals{width:auto;table-layout:auto}table.totals th,table.totals td{overflow-wrap:normal}table.totals td{text-align:right}caption{text-align:left;font-weight:600}
+col.c-level{width:5.5em}col.c-status{width:11em}col.c-cites{width:30%}
 .s-implementedandtested{background:#d6f5d6}.s-implementedonly,.s-testedonly{background:#fff2c2}
 .s-exception{background:#dfe7ff}.s-todo{background:#f1e0ff}.s-notcovered{background:#ffd9d9}
-.warning{background:#fff4d6;border:1px solid #e0b000;padding:.4em}.reason{font-size:.85em;color:#444}.bad{color:#b00}.good{color:#070}
+td[class^="s-"]{overflow-wrap:normal}.warning{background:#fff4d6;border:1px solid #e0b000;padding:.4em}.reason{font-size:.85em;color:#444}.bad{color:#b00}.good{color:#070}
 pre.rfc{white-space:pre-wrap;overflow-wrap:anywhere;background:#fafafa;border:1px solid #ddd;padding:.5em;font-size:13px}
 mark.h-done{background:#b9efb9}mark.h-part{background:#ffe58a}mark.h-exc{background:#c6d4ff}mark.h-todo{background:#e6c8ff}mark.h-none{background:#ffd0d0}
 #filters{position:sticky;top:0;background:#fff;padding:.5em 0;border-bottom:1px solid #ddd;display:flex;gap:1em;flex-wrap:wrap}

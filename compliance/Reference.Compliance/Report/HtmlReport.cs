@@ -39,7 +39,7 @@ internal static class HtmlReport
     {
         html.Append($"<table class=\"totals\" id=\"{id}\"><caption>{Escape(title)}</caption><tr><th>level</th>");
         foreach (var status in CoverageStatuses.All)
-            html.Append($"<th>{Escape(status.Name())}</th>");
+            html.Append($"<th>{Escape(status.Name().Replace("+", " + "))}</th>");
         html.Append("<th>total</th></tr>\n");
         foreach (var level in RequirementLevels.Reported)
         {
