@@ -59,6 +59,28 @@ public class ReportTests
     }
 
     [Fact]
+    public void Implication_counts_as_implemented_and_tested_and_beats_an_exception()
+    {
+        using var repo = new TestRepo();
+        repo.Write("src/I.cs", Code(
+            Cite("section-4.1.2", "implication", null, Renegotiation1),
+            Cite("section-4.1.2", "exception", "overridden", Renegotiation3)));
+        var model = Analyzer.Analyze(repo.Root);
+        Assert.Empty(model.Errors);
+        Assert.Equal(CoverageStatus.ImplementedAndTested, Requirement(model, "section-4.1.2", "Because TLS 1.3 forbids").Status);
+    }
+
+    [Fact]
+    public void Requirements_are_reported_in_document_order()
+    {
+        using var repo = new TestRepo();
+        var model = Analyzer.Analyze(repo.Root);
+        var lines = model.Requirements.Select(r => r.Section.HeadingLine).ToList();
+        Assert.Equal(lines.Order(), lines);
+        Assert.Equal("section-2", model.Requirements[0].Section.Id);
+    }
+
+    [Fact]
     public void Wrong_quote_is_an_error_at_the_citation_line()
     {
         using var repo = new TestRepo();
