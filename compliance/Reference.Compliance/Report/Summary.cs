@@ -10,7 +10,8 @@ internal static class Summary
     {
         var byType = model.Citations.GroupBy(c => c.Type).OrderBy(g => g.Key)
             .Select(g => $"{g.Count()} {Citation.TypeName(g.Key)}");
-        output.WriteLine($"RFC compliance: {model.Requirements.Count} requirements, {model.Citations.Count} citations ({string.Join(", ", byType)}), {errorCount} errors");
+        var kinds = model.Citations.Count == 0 ? "" : $" ({string.Join(", ", byType)})";
+        output.WriteLine($"RFC compliance: {model.Requirements.Count} requirements, {model.Citations.Count} citations{kinds}, {errorCount} errors");
         WriteTable("all sections", model.Requirements, output);
         WriteTable("engine scope: §4-§7 and Appendix D", model.Requirements.Where(r => ReportCommand.IsEngineScope(r.Section)).ToList(), output);
     }
