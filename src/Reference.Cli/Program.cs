@@ -7,6 +7,7 @@ public static class Program
     private const string Usage = """
         usage:
           reference demo                                   our client/server against C s2n-tls on loopback
+          reference compliance (check|report|extract)      RFC 8446 requirement map and citation report
           reference server --port P --cert CHAIN --key KEY [--ca CA --client-auth none|optional|required] [--alpn A,B] [--host H]
           reference client HOST PORT (--ca CA | --insecure) [--sni NAME] [--cert CHAIN --key KEY] [--alpn A,B]
         client and server echo stdin to the peer and the peer's data to stdout, like s2nc/s2nd;
@@ -20,6 +21,7 @@ public static class Program
             return args.FirstOrDefault() switch
             {
                 "demo" => await Demo.RunAsync(Console.Out),
+                "compliance" => Reference.Compliance.Program.Run(args[1..]),
                 "server" => await Endpoints.ServerAsync(Options.Parse(args[1..])),
                 "client" => await Endpoints.ClientAsync(Options.Parse(args[1..])),
                 _ => PrintUsage(),

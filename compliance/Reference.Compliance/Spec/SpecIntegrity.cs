@@ -19,7 +19,7 @@ internal static class SpecIntegrity
         if (nonAscii.Count > 0)
         {
             warnings.Add($"{relative}: {nonAscii.Count} non-ASCII lines (first at line {nonAscii[0]}, last at line {nonAscii[^1]}); " +
-                "the published RFC 8446 is ASCII, so this copy contains text that is not in the RFC and duvet will not find it");
+                "they are not RFC 8446 text (the published RFC is ASCII) and are ignored for requirements and quotes");
         }
         return warnings;
     }

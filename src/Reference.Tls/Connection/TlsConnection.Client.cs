@@ -51,8 +51,8 @@ public sealed partial class TlsConnection
         //# Implementations of this specification MUST send this extension in the
         //# ClientHello containing all versions of TLS which they are prepared to
         //# negotiate (for this specification, that means minimally 0x0304, but
-        //# if previous versions of TLS are allowed to be supported, they MUST be
-        //# present as well).
+        //# if previous versions of TLS are allowed to be negotiated, they MUST
+        //# be present as well).
         ext.Add(new(ExtensionType.SupportedVersions, SupportedVersionsExtension.EncodeClient([ProtocolVersion.Tls13])));
         if (cookie is not null)
         {
