@@ -57,6 +57,13 @@ public sealed class TlsConfig
     /// </summary>
     public Action<string>? KeyLogCallback { get; init; }
 
+    /// <summary>
+    /// Send a KeyUpdate before this many records have been protected under one key. Null (the default)
+    /// uses the AEAD's limit as s2n does: 23,726,566 records for AES-GCM (RFC 8446 §5.5), none for
+    /// ChaCha20-Poly1305. Lower it to exercise automatic key updates.
+    /// </summary>
+    public ulong? KeyUpdateRecordLimit { get; init; }
+
     /// <summary>Observes every handshake transition taken (tests and tracing); never sees secrets.</summary>
     internal Action<StateMachine.Transition>? TransitionObserver { get; init; }
 

@@ -46,7 +46,16 @@ public sealed partial class TlsConnection
             throw TlsErrors.Usage("keys can only be updated on an established, open connection");
         }
 
-        Guard(() => SendKeyUpdate(requestPeerUpdate ? KeyUpdateRequest.UpdateRequested : KeyUpdateRequest.UpdateNotRequested));
+        Guard(() =>
+        {
+            SendPendingKeyUpdate();
+            if (requestPeerUpdate || !_peerRequestedKeyUpdate)
+            {
+                SendKeyUpdate(requestPeerUpdate ? KeyUpdateRequest.UpdateRequested : KeyUpdateRequest.UpdateNotRequested);
+            }
+
+            FlushHandshake();
+        });
     }
 
     /// <summary>Number of KeyUpdate messages received and sent (diagnostics and tests).</summary>
@@ -90,8 +99,21 @@ public sealed partial class TlsConnection
         //# KeyUpdate of its own with request_update set to
         //# "update_not_requested" prior to sending its next Application Data
         //# record.
+        // Like s2n, answer on our next send, once however many requests arrived meanwhile: a peer
+        // flooding requests then cannot make us queue unbounded output while nobody writes.
         if (request == KeyUpdateRequest.UpdateRequested && !IsWriteClosed)
         {
+            _peerRequestedKeyUpdate = true;
+        }
+    }
+
+    private bool _peerRequestedKeyUpdate;
+
+    private void SendPendingKeyUpdate()
+    {
+        if (_peerRequestedKeyUpdate)
+        {
+            _peerRequestedKeyUpdate = false;
             SendKeyUpdate(KeyUpdateRequest.UpdateNotRequested);
         }
     }

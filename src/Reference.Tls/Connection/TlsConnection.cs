@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Reference.Tls.Crypto;
 using Reference.Tls.Handshake;
+using Reference.Tls.Handshake.Messages;
 using Reference.Tls.KeySchedule;
 using Reference.Tls.Record;
 using Reference.Tls.StateMachine;
@@ -115,13 +116,37 @@ public sealed partial class TlsConnection : IDisposable
         try
         {
             Advance(TableMessage.ApplicationData, Self);
-            _records.WriteRecords(ContentType.ApplicationData, data);
+            WriteApplicationRecords(data);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             throw OnFailure(e);
         }
     }
+
+    /// <summary>
+    /// Protects application data record by record, first answering a pending KeyUpdate request and
+    /// updating our key when it reaches its usage limit.
+    /// </summary>
+    private void WriteApplicationRecords(ReadOnlySpan<byte> data)
+    {
+        do
+        {
+            SendPendingKeyUpdate();
+            if (WriteKeyNeedsUpdate())
+            {
+                SendKeyUpdate(KeyUpdateRequest.UpdateNotRequested);
+            }
+
+            int chunk = Math.Min(data.Length, RecordLayer.MaxPlaintext);
+            _records.WriteRecords(ContentType.ApplicationData, data[..chunk]);
+            data = data[chunk..];
+        }
+        while (!data.IsEmpty);
+    }
+
+    private bool WriteKeyNeedsUpdate() =>
+        _config.KeyUpdateRecordLimit is { } limit ? _records.WriteSequence >= limit : _records.WriteKeyExhausted;
 
     /// <summary>Queues close_notify: we send nothing more, but may still read (RFC 8446 §6.1 half-close).</summary>
     public void Close()
@@ -205,6 +230,13 @@ public sealed partial class TlsConnection : IDisposable
         }
 
         IsWriteClosed = true;
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-6
+        //# Servers and
+        //# clients MUST forget the secret values and keys established in failed
+        //# connections, with the exception of the PSKs associated with session
+        //# tickets, which SHOULD be discarded if possible.
+        _records.DiscardKeys();
+        _schedule?.Dispose();
     }
 
     private void SendAlert(AlertLevel level, AlertDescription description)

@@ -39,6 +39,21 @@ internal sealed class RecordLayer : IDisposable
 
     public bool HasWriteKey => _write is not null;
 
+    /// <summary>Records protected under the current write key (0 before any key is installed).</summary>
+    public ulong WriteSequence => _write?.SequenceNumber ?? 0;
+
+    /// <summary>True when the write key reached the AEAD's usage limit (RFC 8446 §5.5).</summary>
+    public bool WriteKeyExhausted => _write?.KeyUpdateRecommended ?? false;
+
+    /// <summary>Drops both keys (zeroed by their protectors): after a fatal error nothing is protected again.</summary>
+    public void DiscardKeys()
+    {
+        _read?.Dispose();
+        _write?.Dispose();
+        _read = null;
+        _write = null;
+    }
+
     public ReadOnlySpan<byte> PendingOutput => _output.Active;
 
     public void ConsumeOutput(int count) => _output.Discard(count);
