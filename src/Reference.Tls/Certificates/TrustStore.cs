@@ -37,6 +37,19 @@ public sealed class TrustStore
         return new TrustStore(roots);
     }
 
+    /// <summary>The roots' subject names (DER), as a CertificateRequest's certificate_authorities lists them.</summary>
+    internal IReadOnlyList<byte[]> RootSubjectNames()
+    {
+        var names = new List<byte[]>(_rootsDer.Length);
+        foreach (var der in _rootsDer)
+        {
+            using var root = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(der);
+            names.Add(root.SubjectName.RawData);
+        }
+
+        return names;
+    }
+
     public static TrustStore FromPemFile(string path) => FromPem(Pem.ReadFile(path, "trust store"));
 
     /// <summary>

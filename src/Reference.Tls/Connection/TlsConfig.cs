@@ -45,6 +45,15 @@ public sealed class TlsConfig
     /// <summary>Server: whether to request a client certificate.</summary>
     public ClientAuthMode ClientAuth { get; init; } = ClientAuthMode.None;
 
+    /// <summary>Server: list the trust store's root names in CertificateRequest.certificate_authorities.</summary>
+    public bool SendCertificateAuthorities { get; init; }
+
+    /// <summary>
+    /// Server: include a cookie in HelloRetryRequest and require it back (RFC 8446 §4.2.2). C s2n-tls
+    /// never sends one; off by default.
+    /// </summary>
+    public bool SendHelloRetryCookie { get; init; }
+
     /// <summary>ALPN protocol names in preference order.</summary>
     public IReadOnlyList<string> ApplicationProtocols { get; init; } = [];
 

@@ -198,12 +198,19 @@ public sealed partial class TlsConnection
                 new(ExtensionType.KeyShare, KeyShareExtension.EncodeHelloRetry(choice.Group)),
             ],
         };
+        if (_config.SendHelloRetryCookie)
+        {
+            _hrrCookie = RandomNumberGenerator.GetBytes(32);
+            hrr.Extensions.Add(new(ExtensionType.Cookie, CookieExtension.Encode(_hrrCookie)));
+        }
+
         _hrrGroup = choice.Group;
         SendHandshake(TableMessage.HelloRetryRequest, HandshakeType.ServerHello, hrr.Write);
         SendServerChangeCipherSpec(hello);
     }
 
     private NamedGroup _hrrGroup;
+    private byte[]? _hrrCookie;
 
     private void CheckSecondClientHello(ClientHello hello, ServerChoice choice)
     {
@@ -216,6 +223,19 @@ public sealed partial class TlsConnection
         if (shares.Count != 1 || shares[0].Group != _hrrGroup || choice.ClientShare is null)
         {
             throw TlsErrors.IllegalParameter("second ClientHello does not carry exactly the requested key share");
+        }
+
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.2
+        //# When sending the new ClientHello, the client MUST copy
+        //# the contents of the extension received in the HelloRetryRequest into
+        //# a "cookie" extension in the new ClientHello.
+        if (_hrrCookie is not null)
+        {
+            var echoed = ExtensionBlock.Find(hello.Extensions, ExtensionType.Cookie) is { } c ? CookieExtension.Decode(c) : null;
+            if (echoed is null || !CryptographicOperations.FixedTimeEquals(echoed, _hrrCookie))
+            {
+                throw TlsErrors.IllegalParameter("second ClientHello does not echo the HelloRetryRequest cookie");
+            }
         }
 
         if (!hello.LegacySessionId.AsSpan().SequenceEqual(_receivedClientHello!.LegacySessionId) || !hello.Random.AsSpan().SequenceEqual(_receivedClientHello.Random))

@@ -85,11 +85,20 @@ public sealed partial class TlsConnection
         return new EncryptedExtensions { Extensions = ext };
     }
 
-    private CertificateRequest BuildCertificateRequest() => new()
+    private CertificateRequest BuildCertificateRequest()
     {
-        Context = [],
-        Extensions = [new(ExtensionType.SignatureAlgorithms, U16ListExtension.Encode(_config.SignatureSchemes))],
-    };
+        var ext = new List<Extension> { new(ExtensionType.SignatureAlgorithms, U16ListExtension.Encode(_config.SignatureSchemes)) };
+        if (_config.SendCertificateAuthorities && _config.TrustStore is { } trust)
+        {
+            ext.Add(new(ExtensionType.CertificateAuthorities, CertificateAuthoritiesExtension.Encode(trust.RootSubjectNames())));
+        }
+
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.3.2
+        //# This field SHALL be zero
+        //# length unless used for the post-handshake authentication exchanges
+        //# described in Section 4.6.2.
+        return new CertificateRequest { Context = [], Extensions = ext };
+    }
 
     private void ServerReceiveClientCertificate(ReadOnlySpan<byte> message, bool empty)
     {

@@ -248,3 +248,34 @@ internal static class CookieExtension
         return cookie;
     }
 }
+
+/// <summary>certificate_authorities (RFC 8446 §4.2.4): distinguished names of acceptable CAs.</summary>
+internal static class CertificateAuthoritiesExtension
+{
+    public static byte[] Encode(IReadOnlyList<byte[]> names)
+    {
+        var w = new TlsWriter(256);
+        var m = w.BeginVector(2);
+        foreach (var name in names)
+        {
+            w.WriteVector16(name);
+        }
+
+        w.EndVector(m);
+        return w.ToArray();
+    }
+
+    public static List<byte[]> Decode(ReadOnlySpan<byte> data)
+    {
+        var r = new TlsReader(data);
+        var list = r.Sub16(3);
+        r.ExpectEnd("certificate_authorities");
+        var names = new List<byte[]>();
+        while (!list.IsEmpty)
+        {
+            names.Add(list.ReadVector16(1).ToArray());
+        }
+
+        return names;
+    }
+}
