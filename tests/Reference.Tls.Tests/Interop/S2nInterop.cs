@@ -34,6 +34,8 @@ internal static class S2nInterop
 
     internal static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
+    private static readonly TimeSpan FailureGrace = TimeSpan.FromSeconds(2);
+
     // RSA key generation is slow; one PKI per key kind serves every test of the run.
     private static readonly ConcurrentDictionary<KeyKind, Lazy<GeneratedPki>> Pkis = new();
 
@@ -69,10 +71,28 @@ internal static class S2nInterop
 
     /// <summary>
     /// Connects our side and an s2n endpoint of <paramref name="s2nMode"/> over loopback TCP, runs both
-    /// sessions and returns what each computed. If either side fails, the sockets are shut down so the
-    /// other wakes up, and an exception carrying both outcomes is thrown.
+    /// sessions and returns what each computed; throws, with both outcomes, if either side failed.
     /// </summary>
     internal static async Task<(TOurs Ours, TS2n S2n)> RunAsync<TOurs, TS2n>(
+        S2nMode s2nMode, S2nConfig s2nConfig,
+        Func<TlsStream, CancellationToken, Task<TOurs>> ours, Func<S2nConnection, TS2n> s2n)
+    {
+        var (ourTask, s2nTask) = await RunToCompletionAsync(s2nMode, s2nConfig, ours, s2n);
+        if (s2nTask.IsFaulted || ourTask.IsFaulted)
+        {
+            throw new AggregateException(
+                $"interop failed: ours {Describe(ourTask)}; s2n {Describe(s2nTask)}",
+                new[] { ourTask.Exception, s2nTask.Exception }.OfType<Exception>());
+        }
+
+        return (ourTask.Result, s2nTask.Result);
+    }
+
+    /// <summary>
+    /// Like <see cref="RunAsync"/> but returns both finished tasks, faulted or not (for failure tests). If
+    /// either side fails, the sockets are shut down so the other wakes up instead of waiting for bytes.
+    /// </summary>
+    internal static async Task<(Task<TOurs> Ours, Task<TS2n> S2n)> RunToCompletionAsync<TOurs, TS2n>(
         S2nMode s2nMode, S2nConfig s2nConfig,
         Func<TlsStream, CancellationToken, Task<TOurs>> ours, Func<S2nConnection, TS2n> s2n)
     {
@@ -93,18 +113,15 @@ internal static class S2nInterop
             var first = await Task.WhenAny(s2nTask, ourTask).WaitAsync(Timeout);
             if (first.IsFaulted)
             {
-                Abort(serverSocket, clientSocket); // the other side may wait for bytes that never come
+                // Give the other side a moment to read the alert the failed side sent, then cut the
+                // transport: it may be waiting for bytes that never come.
+                Task other = first == s2nTask ? ourTask : s2nTask;
+                await Task.WhenAny(other, Task.Delay(FailureGrace));
+                Abort(serverSocket, clientSocket);
             }
 
             await Task.WhenAll(s2nTask, ourTask).ContinueWith(_ => { }, TaskScheduler.Default).WaitAsync(Timeout);
-            if (s2nTask.IsFaulted || ourTask.IsFaulted)
-            {
-                throw new AggregateException(
-                    $"interop failed: ours {Describe(ourTask)}; s2n {Describe(s2nTask)}",
-                    new[] { ourTask.Exception, s2nTask.Exception }.OfType<Exception>());
-            }
-
-            return (ourTask.Result, s2nTask.Result);
+            return (ourTask, s2nTask);
         }
         finally
         {
