@@ -1,6 +1,9 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Org.BouncyCastle.Asn1;
+using Org.BouncyCastle.Asn1.EdEC;
+using Org.BouncyCastle.Asn1.Pkcs;
 using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.Pkcs;
 using Org.BouncyCastle.Security;
@@ -177,8 +180,12 @@ internal static class CertificateGenerator
             case KeyKind.Ed25519:
                 var privateKey = new Ed25519PrivateKeyParameters(new SecureRandom());
                 byte[] spki = SubjectPublicKeyInfoFactory.CreateSubjectPublicKeyInfo(privateKey.GeneratePublicKey()).GetDerEncoded();
-                byte[] pkcs8 = PrivateKeyInfoFactory.CreatePrivateKeyInfo(privateKey).GetDerEncoded();
+                // RFC 8410 §7's plain PKCS#8 v1 form: OpenSSL 3.0 cannot load BouncyCastle's default v2
+                // encoding (OneAsymmetricKey carrying the public key), and the PKI must load everywhere.
+                byte[] seed = privateKey.GetEncoded();
+                byte[] pkcs8 = new PrivateKeyInfo(new Org.BouncyCastle.Asn1.X509.AlgorithmIdentifier(EdECObjectIdentifiers.id_Ed25519), new DerOctetString(seed)).GetDerEncoded();
                 string pem = PemEncoding.WriteString("PRIVATE KEY", pkcs8) + "\n";
+                CryptographicOperations.ZeroMemory(seed);
                 CryptographicOperations.ZeroMemory(pkcs8);
                 return (PublicKey.CreateFromSubjectPublicKeyInfo(spki, out _), pem);
 
