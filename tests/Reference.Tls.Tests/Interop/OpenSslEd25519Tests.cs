@@ -66,6 +66,51 @@ public sealed class OpenSslEd25519Tests : IDisposable
         Assert.Contains($"Ciphersuite: {S2nInterop.IanaName(suite)}\n", server.Transcript);
     }
 
+    [Theory]
+    [MemberData(nameof(Combinations))]
+    public async Task Openssl_s_client_with_our_server(CipherSuite suite, NamedGroup group)
+    {
+        var ourConfig = new TlsConfig
+        {
+            Certificate = CertificateKeyPair.FromPem(_pki.ServerChainPem, _pki.ServerKeyPem),
+            CipherSuites = [suite],
+            Groups = [group],
+        };
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        // -ign_eof: keep reading after stdin ends, until our close_notify.
+        await using var client = OpenSslProcess.Start(_dir, "s_client", "-connect", $"127.0.0.1:{port}", "-tls1_3",
+            "-CAfile", "ca-certificate.pem", "-servername", S2nInterop.ServerName, "-verify_hostname", S2nInterop.ServerName,
+            "-verify_return_error", "-groups", OpenSslGroup(group), "-ign_eof");
+        using var socket = await listener.AcceptSocketAsync().WaitAsync(Timeout);
+        using var cts = new CancellationTokenSource(Timeout);
+        await using var stream = new TlsStream(new NetworkStream(socket, ownsSocket: false));
+        await stream.AuthenticateAsServerAsync(ourConfig, cts.Token);
+        await client.StandardInput.WriteAsync("ping from openssl\n");
+        await client.StandardInput.FlushAsync(cts.Token);
+        client.StandardInput.Close();
+        string line = await ReadLineAsync(stream, cts.Token);
+        await stream.WriteAsync("pong from reference\n"u8.ToArray(), cts.Token);
+        await stream.ShutdownAsync(cts.Token);
+        int afterClose = await stream.ReadAsync(new byte[16], cts.Token); // s_client answers with close_notify
+        int exitCode = await client.WaitForExitAsync(Timeout);
+
+        var info = stream.ConnectionInfo!;
+        Assert.Equal("ping from openssl\n", line);
+        Assert.Equal(0, afterClose);
+        Assert.True(exitCode == 0, client.Transcript);
+        Assert.Equal(SignatureScheme.Ed25519, info.ServerSignatureScheme);
+        Assert.Equal(suite, info.CipherSuite);
+        Assert.Equal(group, info.Group);
+        string output = client.Stdout;
+        Assert.Contains("pong from reference\n", output);
+        Assert.Contains($"New, TLSv1.3, Cipher is {S2nInterop.IanaName(suite)}\n", output);
+        Assert.Contains("Peer signature type: ed25519\n", output);
+        Assert.Contains($"Server Temp Key: {OpenSslTempKey(group)}", output);
+        Assert.Contains("Verify return code: 0 (ok)\n", output);
+    }
+
     private (string Leaf, string Intermediate) SplitServerChain()
     {
         var chain = new X509Certificate2Collection();
@@ -90,6 +135,13 @@ public sealed class OpenSslEd25519Tests : IDisposable
 
         return line.ToString();
     }
+
+    private static string OpenSslTempKey(NamedGroup group) => group switch
+    {
+        NamedGroup.X25519 => "X25519, 253 bits",
+        NamedGroup.Secp384r1 => "ECDH, secp384r1, 384 bits",
+        _ => throw new ArgumentOutOfRangeException(nameof(group), group, null),
+    };
 
     private static string OpenSslGroup(NamedGroup group) => group switch
     {
