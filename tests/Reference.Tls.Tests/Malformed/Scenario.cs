@@ -13,18 +13,21 @@ internal sealed class Scenario : IDisposable
 {
     public const CipherSuite Suite = CipherSuite.TlsAes128GcmSha256;
 
+    /// <summary>One parsed certificate and trust store for all scenarios (the fuzz tests build thousands).</summary>
+    private static readonly Lazy<(TlsConfig Client, TlsConfig Server)> Base = new(() => InMemoryPair.Configs());
+
     public Scenario(ClientAuthMode clientAuth = ClientAuthMode.None, bool middlebox = true, Func<TlsConfig, TlsConfig>? client = null, Func<TlsConfig, TlsConfig>? server = null)
     {
-        var (c, s) = InMemoryPair.Configs(
-            client: c => new TlsConfig
-            {
-                TrustStore = c.TrustStore, CipherSuites = [Suite], KeyLogCallback = ClientKeys.Add,
-                MiddleboxCompatibility = middlebox,
-            },
-            server: s => new TlsConfig
-            {
-                Certificate = s.Certificate, TrustStore = s.TrustStore, ClientAuth = clientAuth, KeyLogCallback = ServerKeys.Add,
-            });
+        var c = new TlsConfig
+        {
+            TrustStore = Base.Value.Client.TrustStore, CipherSuites = [Suite], KeyLogCallback = ClientKeys.Add,
+            MiddleboxCompatibility = middlebox,
+        };
+        var s = new TlsConfig
+        {
+            Certificate = Base.Value.Server.Certificate, TrustStore = Base.Value.Server.TrustStore, ClientAuth = clientAuth,
+            KeyLogCallback = ServerKeys.Add,
+        };
         Server = TlsConnection.CreateServer(server?.Invoke(s) ?? s);
         Client = TlsConnection.CreateClient(client?.Invoke(c) ?? c, "localhost");
     }
