@@ -151,6 +151,15 @@ public sealed class TrustStore
                 throw ChainFailure(chain[0], x509Chain.ChainStatus);
             }
         }
+        catch (CryptographicException)
+        {
+            // A certificate can load yet be too corrupt for the platform's chain builder, which then throws
+            // instead of reporting a status (found by fuzzing the server flight).
+            //= https://www.rfc-editor.org/rfc/rfc8446#section-6.2
+            //# bad_certificate:  A certificate was corrupt, contained signatures
+            //# that did not verify correctly, etc.
+            throw TlsErrors.Protocol(AlertDescription.BadCertificate, "the peer's certificate chain could not be processed");
+        }
         finally
         {
             foreach (X509Certificate2 root in roots)

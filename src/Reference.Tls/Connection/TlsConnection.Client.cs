@@ -73,6 +73,16 @@ public sealed partial class TlsConnection
     private CipherSuiteSpec CheckServerHelloCommon(ServerHello hello, ExtensionContext context)
     {
         var offered = _sentClientHello!;
+        //= https://www.rfc-editor.org/rfc/rfc8446#appendix-D.5
+        //# Any endpoint
+        //# receiving a Hello message with ClientHello.legacy_version or
+        //# ServerHello.legacy_version set to 0x0300 MUST abort the handshake
+        //# with a "protocol_version" alert.
+        if (hello.LegacyVersion <= 0x0300)
+        {
+            throw TlsErrors.Protocol(AlertDescription.ProtocolVersion, $"ServerHello.legacy_version 0x{hello.LegacyVersion:X4}");
+        }
+
         //= https://www.rfc-editor.org/rfc/rfc8446#section-4.1.3
         //# A client which
         //# receives a legacy_session_id_echo field that does not match what
