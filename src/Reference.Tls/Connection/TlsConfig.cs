@@ -12,8 +12,26 @@ public enum ClientAuthMode
 /// Immutable settings shared by many connections. Defaults are safe: TLS 1.3 only, s2n's default TLS 1.3
 /// preference lists, certificate verification on.
 /// </summary>
-public sealed class TlsConfig
+public sealed record TlsConfig
 {
+    /// <summary>
+    /// A configuration with the preference lists of C s2n-tls's security policy <paramref name="policyName"/>
+    /// (e.g. "default_tls13", "20190801"); our ClientHello then matches s2n's for that policy. Add a
+    /// certificate or trust store with a <c>with</c> expression.
+    /// </summary>
+    public static TlsConfig FromPolicy(string policyName) => FromPolicy(SecurityPolicies.Get(policyName));
+
+    public static TlsConfig FromPolicy(SecurityPolicy policy) => new()
+    {
+        Policy = policy,
+        CipherSuites = policy.Tls13CipherSuites,
+        Groups = policy.Groups,
+        SignatureSchemes = policy.SignatureSchemes.Select(s => (SignatureScheme)s).ToList(),
+    };
+
+    /// <summary>The s2n policy this configuration follows, if any (shapes the ClientHello like s2n's).</summary>
+    public SecurityPolicy? Policy { get; init; }
+
     /// <summary>Cipher suites in preference order (a server picks by its own order, as s2n does).</summary>
     public IReadOnlyList<CipherSuite> CipherSuites { get; init; } =
         [CipherSuite.TlsAes128GcmSha256, CipherSuite.TlsAes256GcmSha384, CipherSuite.TlsChacha20Poly1305Sha256];
@@ -84,6 +102,15 @@ public sealed class TlsConfig
         if (CipherSuites.Count == 0 || Groups.Count == 0 || SignatureSchemes.Count == 0)
         {
             throw TlsErrors.Usage("cipher suites, groups and signature schemes must each list at least one entry");
+        }
+
+        // A group we cannot compute would be negotiated and then fail: refuse it up front, clearly.
+        foreach (var group in Groups)
+        {
+            if (!Crypto.KeyShare.IsSupported(group))
+            {
+                throw TlsErrors.Usage($"named group 0x{(ushort)group:x4} is not supported by this engine");
+            }
         }
 
         if (role == TlsRole.Server && Certificate is null)

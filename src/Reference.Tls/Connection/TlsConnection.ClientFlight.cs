@@ -36,13 +36,18 @@ public sealed partial class TlsConnection
             //# in the original ClientHello.  If either of these checks fails, then
             //# the client MUST abort the handshake with an "illegal_parameter"
             //# alert.
-            if (!_config.Groups.Contains(group) || group == _clientKeyShare!.Group || !KeyShare.IsSupported(group))
+            if (!_config.Groups.Contains(group) || _clientKeyShares.Exists(k => k.Group == group) || !KeyShare.IsSupported(group))
             {
                 throw TlsErrors.IllegalParameter($"HelloRetryRequest selected group {group}");
             }
 
-            _clientKeyShare.Dispose();
-            _clientKeyShare = KeyShare.Generate(group);
+            //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.8
+            //# Otherwise, when sending the new ClientHello, the client MUST
+            //# replace the original "key_share" extension with one containing only a
+            //# new KeyShareEntry for the group indicated in the selected_group field
+            //# of the triggering HelloRetryRequest.
+            DisposeKeyShares();
+            _clientKeyShares.Add(KeyShare.Generate(group));
         }
 
         _helloRetryRequest = hrr;

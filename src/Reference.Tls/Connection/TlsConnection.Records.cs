@@ -201,14 +201,14 @@ public sealed partial class TlsConnection
     }
 
     /// <summary>Writes queued handshake messages as records under the current write protection.</summary>
-    private void FlushHandshake()
+    private void FlushHandshake(ushort plaintextVersion = ProtocolVersion.Tls12)
     {
         if (_outgoingHandshake.Length == 0)
         {
             return;
         }
 
-        _records.WriteRecords(ContentType.Handshake, _outgoingHandshake.Written);
+        _records.WriteRecords(ContentType.Handshake, _outgoingHandshake.Written, plaintextVersion);
         _outgoingHandshake.Clear();
     }
 

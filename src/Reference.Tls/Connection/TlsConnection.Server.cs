@@ -140,25 +140,44 @@ public sealed partial class TlsConnection
     }
 
     /// <summary>
-    /// s2n's rule: the most preferred mutually supported group that the client already sent a share for;
-    /// failing that, the most preferred mutually supported group, through a HelloRetryRequest.
+    /// C s2n-tls's rule, in order: a client share for our most preferred mutual ML-KEM group; else a
+    /// HelloRetryRequest for a mutual ML-KEM group (never downgrade a PQ-capable client); else one for a
+    /// strongly preferred group of the policy that the client did not share; else the client's share for
+    /// our most preferred mutual curve it sent; else a HelloRetryRequest for our most preferred mutual group.
     /// </summary>
     private (NamedGroup Group, KeyShareEntry? Share) ChooseGroup(List<ushort> clientGroups, List<KeyShareEntry> shares)
     {
         var mutual = _config.Groups.Where(g => clientGroups.Contains((ushort)g) && KeyShare.IsSupported(g)).ToList();
-        foreach (var group in mutual)
+        KeyShareEntry? SharedFor(NamedGroup g) => shares.FindIndex(s => s.Group == g) is var i and >= 0 ? shares[i] : null;
+        var kem = mutual.Where(KeyShare.IsKem).ToList();
+        if (kem.Select(g => (g, SharedFor(g))).FirstOrDefault(p => p.Item2 is not null) is ({ } pqGroup, { } pqShare))
         {
-            var share = shares.FindIndex(s => s.Group == group);
-            if (share >= 0)
-            {
-                return (group, shares[share]);
-            }
+            return (pqGroup, pqShare);
         }
 
         //= https://www.rfc-editor.org/rfc/rfc8446#section-4.1.1
         //# If the server selects an (EC)DHE group and the client did not offer a
         //# compatible "key_share" extension in the initial ClientHello, the
         //# server MUST respond with a HelloRetryRequest (Section 4.1.4) message.
+        if (kem.Count > 0)
+        {
+            return (kem[0], null);
+        }
+
+        var strong = _config.Policy?.StronglyPreferredGroups.FirstOrDefault(g => mutual.Contains(g) && SharedFor(g) is null);
+        if (strong is { } strongGroup && mutual.Contains(strongGroup))
+        {
+            return (strongGroup, null);
+        }
+
+        foreach (var group in mutual)
+        {
+            if (SharedFor(group) is { } share)
+            {
+                return (group, share);
+            }
+        }
+
         return mutual.Count > 0 ? (mutual[0], null) : throw NoOverlap("no key exchange group in common");
     }
 
@@ -244,12 +263,19 @@ public sealed partial class TlsConnection
         }
     }
 
-    /// <summary>s2n answers a client that uses middlebox compatibility (non-empty session id) with a CCS.</summary>
+    /// <summary>Like s2n, the server sends its dummy change_cipher_spec right after its first handshake message.</summary>
     private void SendServerChangeCipherSpec(ClientHello hello)
     {
-        if (hello.LegacySessionId.Length > 0)
-        {
-            SendChangeCipherSpecOnce();
-        }
+        //= https://www.rfc-editor.org/rfc/rfc8446#appendix-D.4
+        //# The server sends a dummy change_cipher_spec record immediately
+        //# after its first handshake message.  This may either be after a
+        //# ServerHello or a HelloRetryRequest.
+        //
+        //= https://www.rfc-editor.org/rfc/rfc8446#appendix-D.4
+        //# but if the client sends a non-empty session ID,
+        //# the server MUST send the change_cipher_spec as described in this
+        //# appendix.
+        _ = hello;
+        SendChangeCipherSpecOnce();
     }
 }

@@ -14,10 +14,9 @@ public sealed partial class TlsConnection
     private void SendServerFlight(ClientHello hello, ServerChoice choice)
     {
         _serverChoice = choice;
-        using var share = KeyShare.Generate(choice.Group);
-        var shared = share.DeriveSharedSecret(choice.ClientShare!.Value.KeyExchange);
+        var (serverShare, shared) = KeyShare.Respond(choice.Group, choice.ClientShare!.Value.KeyExchange);
         StartKeySchedule(choice.Suite);
-        SendServerHello(hello, choice, share);
+        SendServerHello(hello, choice, serverShare);
         _schedule!.DeriveHandshakeSecrets(shared, _transcript.Current());
         CryptographicOperations.ZeroMemory(shared);
         LogSecret("CLIENT_HANDSHAKE_TRAFFIC_SECRET", _schedule.ClientHandshakeTrafficSecret);
@@ -45,7 +44,7 @@ public sealed partial class TlsConnection
         _serverName = choice.ServerName;
     }
 
-    private void SendServerHello(ClientHello hello, ServerChoice choice, KeyShare share)
+    private void SendServerHello(ClientHello hello, ServerChoice choice, byte[] serverShare)
     {
         var serverHello = new ServerHello
         {
@@ -62,7 +61,7 @@ public sealed partial class TlsConnection
                 //# a "supported_versions" extension containing the selected version
                 //# value (0x0304).
                 new(ExtensionType.SupportedVersions, SupportedVersionsExtension.EncodeServer(ProtocolVersion.Tls13)),
-                new(ExtensionType.KeyShare, KeyShareExtension.EncodeServer(new(choice.Group, share.PublicKey))),
+                new(ExtensionType.KeyShare, KeyShareExtension.EncodeServer(new(choice.Group, serverShare))),
             ],
         };
         SendHandshake(TableMessage.ServerHello, HandshakeType.ServerHello, serverHello.Write);

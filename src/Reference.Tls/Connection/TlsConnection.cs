@@ -166,7 +166,7 @@ public sealed partial class TlsConnection : IDisposable
     public void Dispose()
     {
         _schedule?.Dispose();
-        _clientKeyShare?.Dispose();
+        DisposeKeyShares();
         CryptographicOperations.ZeroMemory(_readApplicationSecret);
         CryptographicOperations.ZeroMemory(_writeApplicationSecret);
         _records.Dispose();

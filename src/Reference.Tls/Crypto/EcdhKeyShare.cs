@@ -134,6 +134,12 @@ internal sealed class EcdhKeyShare : KeyShare
             "fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffeffffffff0000000000000000ffffffff",
             "b3312fa7e23ee7e4988e056be3f82d19181d9c6efe8141120314088f5013875ac656398d8a2ed19d2a85c8edd3ec2aef");
 
+        private static readonly CurveInfo P521 = new(
+            ECCurve.NamedCurves.nistP521,
+            66,
+            "01ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
+            "0051953eb9618e1c9a1f929a21a0b68540eea2da725b99b315f3b8b489918ef109e156193951ec7e937b1652c0bd3bb1bf073573df883d2c34f1ef451fd46b503f00");
+
         private readonly BigInteger _p;
         private readonly BigInteger _b;
 
@@ -153,6 +159,7 @@ internal sealed class EcdhKeyShare : KeyShare
         {
             NamedGroup.Secp256r1 => P256,
             NamedGroup.Secp384r1 => P384,
+            NamedGroup.Secp521r1 => P521,
             _ => throw TlsErrors.Internal($"no ECDH curve for {group}"),
         };
 

@@ -15,13 +15,33 @@ internal abstract class KeyShare : IDisposable
     public abstract byte[] PublicKey { get; }
 
     public static bool IsSupported(NamedGroup group) =>
-        group is NamedGroup.X25519 or NamedGroup.Secp256r1 or NamedGroup.Secp384r1;
+        group is NamedGroup.X25519 or NamedGroup.Secp256r1 or NamedGroup.Secp384r1 or NamedGroup.Secp521r1 || MlKemKeyShare.IsSupported(group);
+
+    /// <summary>True for groups whose key exchange includes ML-KEM (s2n's "KEM groups", preferred over curves).</summary>
+    public static bool IsKem(NamedGroup group) => MlKemKeyShare.IsSupported(group);
+
+    /// <summary>
+    /// Server side of a key exchange: our key_exchange answer to the client's share and the shared secret.
+    /// For (EC)DHE that is a fresh key pair; for ML-KEM groups, a ciphertext encapsulated to the client's key.
+    /// </summary>
+    public static (byte[] ServerShare, byte[] Secret) Respond(NamedGroup group, ReadOnlySpan<byte> clientShare)
+    {
+        if (IsKem(group))
+        {
+            return MlKemKeyShare.Encapsulate(group, clientShare);
+        }
+
+        using var share = Generate(group);
+        var secret = share.DeriveSharedSecret(clientShare);
+        return (share.PublicKey, secret);
+    }
 
     /// <summary>A fresh key pair for <paramref name="group"/>; an unsupported group is a caller bug.</summary>
     public static KeyShare Generate(NamedGroup group) => group switch
     {
         NamedGroup.X25519 => X25519KeyShare.CreateRandom(),
-        NamedGroup.Secp256r1 or NamedGroup.Secp384r1 => EcdhKeyShare.Create(group),
+        NamedGroup.Secp256r1 or NamedGroup.Secp384r1 or NamedGroup.Secp521r1 => EcdhKeyShare.Create(group),
+        _ when MlKemKeyShare.IsSupported(group) => MlKemKeyShare.Create(group),
         _ => throw TlsErrors.Usage($"named group 0x{(ushort)group:x4} is not supported for key exchange"),
     };
 

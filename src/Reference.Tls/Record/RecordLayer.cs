@@ -156,30 +156,30 @@ internal sealed class RecordLayer : IDisposable
     }
 
     /// <summary>Writes <paramref name="content"/> as one or more records of <paramref name="type"/>.</summary>
-    public void WriteRecords(ContentType type, ReadOnlySpan<byte> content)
+    public void WriteRecords(ContentType type, ReadOnlySpan<byte> content, ushort plaintextVersion = ProtocolVersion.Tls12)
     {
         do
         {
             int chunk = Math.Min(content.Length, MaxPlaintext);
-            WriteOneRecord(type, content[..chunk]);
+            WriteOneRecord(type, content[..chunk], plaintextVersion);
             content = content[chunk..];
         }
         while (!content.IsEmpty);
     }
 
     /// <summary>Writes a record outside the current protection (change_cipher_spec is always plaintext).</summary>
-    public void WritePlaintextRecord(ContentType type, ReadOnlySpan<byte> content)
+    public void WritePlaintextRecord(ContentType type, ReadOnlySpan<byte> content, ushort version = ProtocolVersion.Tls12)
     {
         var dest = _output.Reserve(HeaderLength + content.Length);
-        WriteHeader(dest, type, content.Length);
+        WriteHeader(dest, type, version, content.Length);
         content.CopyTo(dest[HeaderLength..]);
     }
 
-    private void WriteOneRecord(ContentType type, ReadOnlySpan<byte> content)
+    private void WriteOneRecord(ContentType type, ReadOnlySpan<byte> content, ushort plaintextVersion)
     {
         if (_write is null)
         {
-            WritePlaintextRecord(type, content);
+            WritePlaintextRecord(type, content, plaintextVersion);
             return;
         }
 
@@ -192,10 +192,10 @@ internal sealed class RecordLayer : IDisposable
         }
     }
 
-    private static void WriteHeader(Span<byte> dest, ContentType type, int length)
+    private static void WriteHeader(Span<byte> dest, ContentType type, ushort version, int length)
     {
         dest[0] = (byte)type;
-        BinaryPrimitives.WriteUInt16BigEndian(dest[1..], ProtocolVersion.Tls12);
+        BinaryPrimitives.WriteUInt16BigEndian(dest[1..], version);
         BinaryPrimitives.WriteUInt16BigEndian(dest[3..], (ushort)length);
     }
 

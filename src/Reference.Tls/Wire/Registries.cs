@@ -66,6 +66,18 @@ public enum NamedGroup : ushort
     Secp521r1 = 0x0019,
     X25519 = 0x001D,
     X448 = 0x001E,
+
+    /// <summary>Pure ML-KEM-1024 (draft-connolly-tls-mlkem-key-agreement), as s2n's CNSA 2.0 policies use it.</summary>
+    MlKem1024 = 0x0202,
+
+    /// <summary>Hybrid secp256r1 + ML-KEM-768 (draft-ietf-tls-ecdhe-mlkem).</summary>
+    SecP256r1MlKem768 = 0x11EB,
+
+    /// <summary>Hybrid X25519 + ML-KEM-768 (draft-ietf-tls-ecdhe-mlkem); the ML-KEM part comes first.</summary>
+    X25519MlKem768 = 0x11EC,
+
+    /// <summary>Hybrid secp384r1 + ML-KEM-1024 (draft-ietf-tls-ecdhe-mlkem).</summary>
+    SecP384r1MlKem1024 = 0x11ED,
 }
 
 /// <summary>Signature schemes (RFC 8446 §4.2.3). Open registry.</summary>
@@ -99,6 +111,7 @@ public enum CipherSuite : ushort
 
 internal static class ProtocolVersion
 {
+    public const ushort Tls10 = 0x0301;
     public const ushort Tls12 = 0x0303;
     public const ushort Tls13 = 0x0304;
 }

@@ -146,12 +146,16 @@ public class KeyShareTests
     }
 
     [Fact]
-    public void OnlyX25519AndTheTwoNistCurvesAreSupported()
+    public void X25519TheNistCurvesAndTheMlKemGroupsAreSupported()
     {
         Assert.True(KeyShare.IsSupported(NamedGroup.X25519));
         Assert.True(KeyShare.IsSupported(NamedGroup.Secp256r1));
         Assert.True(KeyShare.IsSupported(NamedGroup.Secp384r1));
-        Assert.False(KeyShare.IsSupported(NamedGroup.Secp521r1));
+        Assert.True(KeyShare.IsSupported(NamedGroup.Secp521r1));
+        Assert.True(KeyShare.IsSupported(NamedGroup.X25519MlKem768));
+        Assert.True(KeyShare.IsSupported(NamedGroup.SecP256r1MlKem768));
+        Assert.True(KeyShare.IsSupported(NamedGroup.SecP384r1MlKem1024));
+        Assert.True(KeyShare.IsSupported(NamedGroup.MlKem1024));
         Assert.False(KeyShare.IsSupported(NamedGroup.X448));
         Assert.False(KeyShare.IsSupported((NamedGroup)0x0100));
 
@@ -180,5 +184,30 @@ public class KeyShareTests
         first[0] ^= 0xff;
 
         Assert.NotEqual(first, share.PublicKey);
+    }
+
+    [Theory]
+    [InlineData(NamedGroup.X25519MlKem768, 1216, 1120)]
+    [InlineData(NamedGroup.SecP256r1MlKem768, 1249, 1153)]
+    [InlineData(NamedGroup.SecP384r1MlKem1024, 1665, 1665)]
+    [InlineData(NamedGroup.MlKem1024, 1568, 1568)]
+    [InlineData(NamedGroup.Secp521r1, 133, 133)]
+    public void Key_exchange_agrees_through_respond(NamedGroup group, int clientShareLength, int serverShareLength)
+    {
+        using var client = KeyShare.Generate(group);
+        Assert.Equal(clientShareLength, client.PublicKey.Length);
+        var (serverShare, serverSecret) = KeyShare.Respond(group, client.PublicKey);
+        Assert.Equal(serverShareLength, serverShare.Length);
+        Assert.Equal(serverSecret, client.DeriveSharedSecret(serverShare));
+    }
+
+    [Theory]
+    [InlineData(NamedGroup.X25519MlKem768)]
+    [InlineData(NamedGroup.MlKem1024)]
+    public void A_truncated_ml_kem_share_is_an_illegal_parameter(NamedGroup group)
+    {
+        using var client = KeyShare.Generate(group);
+        var e = Assert.Throws<TlsException>(() => KeyShare.Respond(group, client.PublicKey.AsSpan(1)));
+        Assert.Equal(AlertDescription.IllegalParameter, e.Alert);
     }
 }
