@@ -1,0 +1,56 @@
+namespace Reference.Proofs.Tests;
+
+/// <summary>The proofs have teeth: every deliberately broken table is caught with a readable counterexample.</summary>
+public class MutationTests
+{
+    public static TheoryData<int> MutationIndexes()
+    {
+        var data = new TheoryData<int>();
+        for (int i = 0; i < Mutations.All.Count; i++)
+        {
+            data.Add(i);
+        }
+
+        return data;
+    }
+
+    [Fact]
+    public void There_are_at_least_eight_distinct_mutations_and_each_changes_the_table()
+    {
+        var engine = TableSpec.FromEngine();
+        Assert.True(Mutations.All.Count >= 8);
+        Assert.Equal(Mutations.All.Count, Mutations.All.Select(m => m.Name).Distinct().Count());
+        Assert.All(Mutations.All, m =>
+        {
+            var mutant = m.Apply(engine);
+            bool changed = !mutant.Rows.SequenceEqual(engine.Rows) || !mutant.Rejections.SequenceEqual(engine.Rejections)
+                || mutant.DefaultRejection != engine.DefaultRejection;
+            Assert.True(changed, m.Name);
+        });
+    }
+
+    [Theory]
+    [MemberData(nameof(MutationIndexes))]
+    public void Mutation_is_caught_with_a_counterexample(int index)
+    {
+        var mutation = Mutations.All[index];
+        var results = ProofSuite.ProveTableUntilFailure(mutation.Apply(TableSpec.FromEngine()));
+        var failure = results.LastOrDefault(r => !r.Holds);
+        Assert.True(failure is not null, $"mutation not caught: {mutation.Name}");
+        Assert.False(string.IsNullOrWhiteSpace(failure.Counterexample));
+        if (failure.Bound > 1)
+        {
+            // Trace counterexamples read as a message trace from the first ClientHello.
+            Assert.Matches(@"^(C|S):\w+", failure.Counterexample);
+        }
+    }
+
+    [Fact]
+    public void A_mutation_that_skips_the_client_finished_is_shown_as_a_trace()
+    {
+        var mutation = Assert.Single(Mutations.All, m => m.Name.StartsWith("client Finished before the server's Finished", StringComparison.Ordinal));
+        var failure = ProofSuite.ProveTableUntilFailure(mutation.Apply(TableSpec.FromEngine())).Last();
+        Assert.False(failure.Holds);
+        Assert.Contains("S:CertificateVerify C:Finished", failure.Counterexample);
+    }
+}

@@ -1,0 +1,102 @@
+namespace Reference.Proofs;
+
+/// <summary>
+/// Messages of the RFC 8446 handshake as seen in a trace, with the two wire types that play two roles
+/// split (ServerHello vs HelloRetryRequest, Certificate with or without entries), plus application data.
+/// Written from RFC 8446 §2 and §4; engine messages are mapped onto these by name.
+/// </summary>
+internal enum RfcMessage
+{
+    ClientHello,
+    HelloRetryRequest,
+    ServerHello,
+    EncryptedExtensions,
+    CertificateRequest,
+    Certificate,
+    EmptyCertificate,
+    CertificateVerify,
+    Finished,
+    EndOfEarlyData,
+    NewSessionTicket,
+    KeyUpdate,
+    ApplicationData,
+}
+
+internal enum Party
+{
+    Client,
+    Server,
+}
+
+/// <summary>Handshake-type features (as s2n's handshake type flags). A type fixes each to true or false.</summary>
+internal enum Feature
+{
+    /// <summary>The server answered the first ClientHello with a HelloRetryRequest.</summary>
+    Hrr,
+
+    /// <summary>The server sent a CertificateRequest.</summary>
+    ClientAuth,
+
+    /// <summary>The client answered the CertificateRequest with a non-empty Certificate.</summary>
+    ClientCert,
+
+    /// <summary>Resumption / external PSK: no server certificate.</summary>
+    Psk,
+
+    /// <summary>0-RTT: the client sends application data before its second flight and then EndOfEarlyData.</summary>
+    EarlyData,
+
+    /// <summary>0.5-RTT: the server sends application data or KeyUpdate after its Finished, before the client's Finished.</summary>
+    HalfRtt,
+}
+
+/// <summary>A guard literal: the feature must have this value for the rule to apply.</summary>
+internal readonly record struct Literal(Feature Feature, bool Value);
+
+/// <summary>One move of one role's machine: in <c>From</c>, <c>Message</c> sent by <c>Sender</c> (this role or its peer) leads to <c>To</c>.</summary>
+internal sealed record ModelRule<TState>(TState From, Party Sender, RfcMessage Message, Literal[] Guard, TState To)
+    where TState : struct, Enum;
+
+/// <summary>A handshake type: every feature fixed.</summary>
+internal sealed record HandshakeType(string Name, IReadOnlyDictionary<Feature, bool> Features)
+{
+    public bool this[Feature f] => Features[f];
+
+    /// <summary>Every handshake type this engine supports: full or HRR, times no auth / client cert / empty client cert.</summary>
+    public static IReadOnlyList<HandshakeType> Supported { get; } = BuildSupported();
+
+    /// <summary>Features the RFC model describes but the engine does not support yet; fixed false for the proofs.</summary>
+    public static IReadOnlyList<Feature> Unsupported { get; } = [Feature.Psk, Feature.EarlyData, Feature.HalfRtt];
+
+    /// <summary>Types the RFC model describes but the engine does not support (§2 Figures 3 and 4, 0.5-RTT); checked only for model sanity.</summary>
+    public static IReadOnlyList<HandshakeType> ModelOnly { get; } =
+    [
+        With("resumption (PSK)", Feature.Psk),
+        With("resumption+0-RTT", Feature.Psk, Feature.EarlyData),
+        With("full+0.5-RTT", Feature.HalfRtt),
+    ];
+
+    private static HandshakeType With(string name, params Feature[] on)
+    {
+        var features = Enum.GetValues<Feature>().ToDictionary(f => f, f => on.Contains(f));
+        return new HandshakeType(name, features);
+    }
+
+    private static List<HandshakeType> BuildSupported()
+    {
+        var types = new List<HandshakeType>();
+        foreach (var hrr in new[] { false, true })
+        {
+            foreach (var (auth, cert, name) in new[] { (false, false, "full"), (true, true, "client-auth"), (true, false, "client-auth-empty-cert") })
+            {
+                var features = Enum.GetValues<Feature>().ToDictionary(f => f, _ => false);
+                features[Feature.Hrr] = hrr;
+                features[Feature.ClientAuth] = auth;
+                features[Feature.ClientCert] = cert;
+                types.Add(new HandshakeType(hrr ? name + "+HRR" : name, features));
+            }
+        }
+
+        return types;
+    }
+}

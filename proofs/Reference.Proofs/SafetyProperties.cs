@@ -1,0 +1,73 @@
+using Microsoft.Z3;
+
+namespace Reference.Proofs;
+
+/// <summary>A property of single traces, stated as what a violating trace looks like.</summary>
+internal sealed record TraceProperty(string Name, string Clause, Func<TraceEncoding, SymbolicTrace, BoolExpr> Violation);
+
+/// <summary>Safety properties every accepted trace must satisfy, each citing the RFC clause it encodes.</summary>
+internal static class SafetyProperties
+{
+    private const string Rfc = "https://www.rfc-editor.org/rfc/rfc8446#";
+
+    public static IReadOnlyList<TraceProperty> All { get; } =
+    [
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.4
+        //# Once a side has sent its Finished message and has received and
+        //# validated the Finished message from its peer, it may begin to send
+        //# and receive Application Data over the connection.
+        new("no application data before the sender's Finished", Rfc + "section-4.4.4", (e, t) => e.AnyActive(t, i =>
+            e.Ctx.MkOr(
+                e.Ctx.MkAnd(e.Is(t, i, RfcMessage.ApplicationData, Party.Client), e.Ctx.MkNot(e.SeenBefore(t, i, RfcMessage.Finished, Party.Client))),
+                e.Ctx.MkAnd(e.Is(t, i, RfcMessage.ApplicationData, Party.Server), e.Ctx.MkNot(e.SeenBefore(t, i, RfcMessage.Finished, Party.Server)))))),
+
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.4
+        //# Servers MAY send data after sending their first flight, but
+        //# because the handshake is not yet complete, they have no assurance
+        //# of either the peer's identity or its liveness
+        new("server sends no application data before the client's Finished (no 0.5-RTT)", Rfc + "section-4.4.4", (e, t) => e.AnyActive(t, i =>
+            e.Ctx.MkAnd(e.Is(t, i, RfcMessage.ApplicationData, Party.Server), e.Ctx.MkNot(e.SeenBefore(t, i, RfcMessage.Finished, Party.Client))))),
+
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.3
+        //# Clients MUST send this message whenever
+        //# authenticating via a certificate (i.e., when the Certificate message
+        //# is non-empty).  When sent, this message MUST appear immediately after
+        //# the Certificate message and immediately prior to the Finished
+        //# message.
+        new("CertificateVerify exactly when right after a non-empty Certificate from the same sender", Rfc + "section-4.4.3", CertificateVerifyMisplaced),
+
+        //= https://www.rfc-editor.org/rfc/rfc8446#appendix-A.1
+        //# +> WAIT_FINISHED <+
+        //# |                  | Recv Finished
+        new("client sends Finished only after receiving the server's Finished", Rfc + "appendix-A.1", (e, t) => e.AnyActive(t, i =>
+            e.Ctx.MkAnd(e.Is(t, i, RfcMessage.Finished, Party.Client), e.Ctx.MkNot(e.SeenBefore(t, i, RfcMessage.Finished, Party.Server))))),
+
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.1.4
+        //# If a client receives a second
+        //# HelloRetryRequest in the same connection (i.e., where the ClientHello
+        //# was itself in response to a HelloRetryRequest), it MUST abort the
+        //# handshake with an "unexpected_message" alert.
+        new("at most one HelloRetryRequest", Rfc + "section-4.1.4", (e, t) => e.AnyActive(t, i =>
+            e.Ctx.MkAnd(e.Is(t, i, RfcMessage.HelloRetryRequest), e.Ctx.MkOr(Enumerable.Range(0, i).Select(j => e.Is(t, j, RfcMessage.HelloRetryRequest)).ToArray())))),
+
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.5
+        //# If the server does not send an "early_data"
+        //# extension in EncryptedExtensions, then the client MUST NOT send an
+        //# EndOfEarlyData message.
+        new("no EndOfEarlyData (early data not supported, so never accepted)", Rfc + "section-4.5", (e, t) => e.AnyActive(t, i =>
+            e.Is(t, i, RfcMessage.EndOfEarlyData))),
+    ];
+
+    private static BoolExpr CertificateVerifyMisplaced(TraceEncoding e, SymbolicTrace t) => e.AnyActive(t, i =>
+    {
+        var ctx = e.Ctx;
+        var sameSender = i > 0 ? ctx.MkEq(t.Senders[i - 1], t.Senders[i]) : ctx.MkFalse();
+        var afterCertificate = i > 0 ? ctx.MkAnd(e.Is(t, i - 1, RfcMessage.Certificate), sameSender) : ctx.MkFalse();
+        var verifyOutOfPlace = ctx.MkAnd(e.Is(t, i, RfcMessage.CertificateVerify), ctx.MkNot(afterCertificate));
+        var certificateWithoutVerify = i + 1 < e.Bound
+            ? ctx.MkAnd(e.Is(t, i, RfcMessage.Certificate), e.Active(t, i + 1),
+                ctx.MkNot(ctx.MkAnd(e.Is(t, i + 1, RfcMessage.CertificateVerify), ctx.MkEq(t.Senders[i + 1], t.Senders[i]))))
+            : ctx.MkFalse();
+        return ctx.MkOr(verifyOutOfPlace, certificateWithoutVerify);
+    });
+}
