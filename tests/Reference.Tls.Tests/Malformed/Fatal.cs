@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Reference.Tls.Crypto;
 using Reference.Tls.Record;
 
@@ -119,7 +118,4 @@ internal static class Fatal
         content = [];
         return false;
     }
-
-    /// <summary>A fresh random generator for tests that need arbitrary bytes (not secrets).</summary>
-    public static byte[] RandomBytes(int count) => RandomNumberGenerator.GetBytes(count);
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Reference.Tls.Certificates;
 using Reference.Tls.Tests.Connection;
 
 namespace Reference.Tls.Tests.Malformed;
@@ -211,5 +212,36 @@ public class FuzzTests
 
         AssertNoFailures(failures);
         Assert.InRange(alerts, Cases / 2, Cases);
+    }
+
+    [Fact]
+    public void Mutated_client_authentication_flights_to_the_server_wait_proceed_or_fail_with_an_alert()
+    {
+        var pki = InMemoryPair.Pki(KeyKind.EcdsaP256);
+        var clientCertificate = CertificateKeyPair.FromPem(pki.ClientChainPem, pki.ClientKeyPem);
+        var random = new Random(4433);
+        var failures = new List<string>();
+        int alerts = 0;
+        for (int i = 0; i < Cases / 2; i++)
+        {
+            using var s = new Scenario(ClientAuthMode.Required, client: c => new TlsConfig
+            {
+                TrustStore = c.TrustStore, CipherSuites = c.CipherSuites, KeyLogCallback = c.KeyLogCallback, Certificate = clientCertificate,
+            });
+            var flight = s.ClientFinalFlight();
+            var input = i % 2 == 0
+                ? Mutate(flight, random)
+                : Bytes.RewriteProtectedHandshake(flight, Scenario.Suite, s.ClientKeys["CLIENT_HANDSHAKE_TRAFFIC_SECRET"],
+                    messages => [NonEmpty(Mutate(messages.SelectMany(m => m).ToArray(), random))]);
+            if (Check(s.Server, input, out var outcome) is { } failure)
+            {
+                failures.Add($"case {i}: {failure}: {Convert.ToHexString(input)}");
+            }
+
+            alerts += outcome == Outcome.Alert ? 1 : 0;
+        }
+
+        AssertNoFailures(failures);
+        Assert.InRange(alerts, Cases / 4, Cases / 2);
     }
 }

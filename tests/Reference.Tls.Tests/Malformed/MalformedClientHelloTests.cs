@@ -263,6 +263,11 @@ public class MalformedClientHelloTests
         Rejects(AlertDescription.IllegalParameter, Scenario.With(Hello, extensions: extensions));
     }
 
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4
+    //= type=test
+    //# A peer which receives a
+    //# handshake message in an unexpected order MUST abort the handshake
+    //# with an "unexpected_message" alert.
     [Fact]
     public void A_message_out_of_order_first_is_unexpected_message()
     {
@@ -270,5 +275,52 @@ public class MalformedClientHelloTests
         Rejects(AlertDescription.UnexpectedMessage, Bytes.HandshakeRecord(HandshakeType.ServerHello, Body(Hello)));
         Rejects(AlertDescription.UnexpectedMessage, Bytes.HandshakeRecord(HandshakeType.EndOfEarlyData, []));
         Rejects(AlertDescription.UnexpectedMessage, Bytes.HandshakeRecord((HandshakeType)99, [1]));
+    }
+
+    /// <summary>A server that only accepts P-256, answered with the real hello (x25519 share): it sends a HelloRetryRequest.</summary>
+    private static TlsConnection ServerAfterHelloRetry()
+    {
+        var server = FreshServer(s => new TlsConfig { Certificate = s.Certificate, Groups = [NamedGroup.Secp256r1] });
+        server.Feed(Scenario.ClientHelloRecord(Hello));
+        var retry = Bytes.SplitHandshake(Bytes.SplitRecords(server.PendingOutput)[0].Payload)[0];
+        Assert.True(ServerHello.Parse(retry.AsSpan(4)).IsHelloRetryRequest);
+        server.ConsumeOutput(server.PendingOutput.Length);
+        return server;
+    }
+
+    private static ClientHello SecondHello(NamedGroup shareGroup, byte[]? random = null)
+    {
+        using var share = KeyShare.Generate(shareGroup);
+        return Scenario.With(Hello, random: random,
+            extensions: Scenario.SetExtension(Hello, ExtensionType.KeyShare, KeyShareExtension.EncodeClient([new(shareGroup, share.PublicKey)])));
+    }
+
+    [Fact]
+    public void Second_ClientHello_with_the_requested_share_is_accepted()
+    {
+        using var server = ServerAfterHelloRetry();
+        server.Feed(Scenario.ClientHelloRecord(SecondHello(NamedGroup.Secp256r1)));
+        Assert.Equal((byte)HandshakeType.ServerHello, server.PendingOutput[5]);
+    }
+
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.8
+    //= type=test
+    //# Otherwise, when sending the new ClientHello, the client MUST
+    //# replace the original "key_share" extension with one containing only a
+    //# new KeyShareEntry for the group indicated in the selected_group field
+    //# of the triggering HelloRetryRequest.
+    [Fact]
+    public void Second_ClientHello_without_the_requested_share_is_illegal_parameter()
+    {
+        using var server = ServerAfterHelloRetry();
+        Fatal.OnFeed(server, AlertDescription.IllegalParameter, Scenario.ClientHelloRecord(SecondHello(NamedGroup.X25519)));
+    }
+
+    [Fact]
+    public void Second_ClientHello_with_a_new_random_is_illegal_parameter()
+    {
+        using var server = ServerAfterHelloRetry();
+        Fatal.OnFeed(server, AlertDescription.IllegalParameter,
+            Scenario.ClientHelloRecord(SecondHello(NamedGroup.Secp256r1, random: Enumerable.Repeat((byte)3, 32).ToArray())));
     }
 }
