@@ -61,11 +61,16 @@ internal static class CertificateGenerator
         DateTimeOffset caNotBefore = Min(leafNotBefore, now.AddHours(-1));
         DateTimeOffset caNotAfter = Max(leafNotAfter, now.AddDays(2));
 
-        using ECDsa rootKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        using X509Certificate2 root = CreateRoot(rootKey, caNotBefore, caNotAfter);
-        using ECDsa intermediateKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        using X509Certificate2 intermediate = CreateIntermediate(intermediateKey, root, rootKey, caNotBefore, caNotAfter);
-        var issuer = new Issuer(intermediate, intermediateKey);
+        // A P-384 server gets an all-P-384, SHA-384 chain: s2n's CNSA policies (rfc9151, 20260720)
+        // check every certificate's key and signature against the policy.
+        var (caCurve, hash) = serverKind == KeyKind.EcdsaP384
+            ? (ECCurve.NamedCurves.nistP384, HashAlgorithmName.SHA384)
+            : (ECCurve.NamedCurves.nistP256, HashAlgorithmName.SHA256);
+        using ECDsa rootKey = ECDsa.Create(caCurve);
+        using X509Certificate2 root = CreateRoot(rootKey, hash, caNotBefore, caNotAfter);
+        using ECDsa intermediateKey = ECDsa.Create(caCurve);
+        using X509Certificate2 intermediate = CreateIntermediate(intermediateKey, hash, root, rootKey, caNotBefore, caNotAfter);
+        var issuer = new Issuer(intermediate, intermediateKey, hash);
 
         (string serverLeafPem, string serverKeyPem) = CreateLeaf(
             serverKind, issuer, new X500DistinguishedName($"CN={hostName}, O=Reference Test"), ServerAuthOid,
@@ -83,18 +88,18 @@ internal static class CertificateGenerator
             clientKeyPem);
     }
 
-    private readonly record struct Issuer(X509Certificate2 Certificate, ECDsa Key);
+    private readonly record struct Issuer(X509Certificate2 Certificate, ECDsa Key, HashAlgorithmName Hash);
 
-    private static X509Certificate2 CreateRoot(ECDsa key, DateTimeOffset notBefore, DateTimeOffset notAfter)
+    private static X509Certificate2 CreateRoot(ECDsa key, HashAlgorithmName hash, DateTimeOffset notBefore, DateTimeOffset notAfter)
     {
-        var request = new CertificateRequest("CN=Reference Test Root CA, O=Reference Test", key, HashAlgorithmName.SHA256);
+        var request = new CertificateRequest("CN=Reference Test Root CA, O=Reference Test", key, hash);
         AddCaExtensions(request, pathLength: 1);
         return request.CreateSelfSigned(notBefore, notAfter);
     }
 
-    private static X509Certificate2 CreateIntermediate(ECDsa key, X509Certificate2 root, ECDsa rootKey, DateTimeOffset notBefore, DateTimeOffset notAfter)
+    private static X509Certificate2 CreateIntermediate(ECDsa key, HashAlgorithmName hash, X509Certificate2 root, ECDsa rootKey, DateTimeOffset notBefore, DateTimeOffset notAfter)
     {
-        var request = new CertificateRequest("CN=Reference Test Intermediate CA, O=Reference Test", key, HashAlgorithmName.SHA256);
+        var request = new CertificateRequest("CN=Reference Test Intermediate CA, O=Reference Test", key, hash);
         AddCaExtensions(request, pathLength: 0);
         request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(root, true, false));
         using X509Certificate2 publicOnly = request.Create(
@@ -140,7 +145,7 @@ internal static class CertificateGenerator
         DateTimeOffset notBefore, DateTimeOffset notAfter)
     {
         (PublicKey publicKey, string keyPem) = NewKeyPair(kind);
-        var request = new CertificateRequest(subject, publicKey, HashAlgorithmName.SHA256);
+        var request = new CertificateRequest(subject, publicKey, issuer.Hash);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, critical: true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, critical: true));
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid(extendedUsage)], critical: false));
