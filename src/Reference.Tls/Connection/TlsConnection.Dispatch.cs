@@ -46,7 +46,30 @@ public sealed partial class TlsConnection
             throw TlsErrors.Usage("keys can only be updated on an established, open connection");
         }
 
-        Guard(() => SendKeyUpdate(requestPeerUpdate ? KeyUpdateRequest.UpdateRequested : KeyUpdateRequest.UpdateNotRequested));
+        Guard(() =>
+        {
+            SendOwedKeyUpdate();
+            SendKeyUpdate(requestPeerUpdate ? KeyUpdateRequest.UpdateRequested : KeyUpdateRequest.UpdateNotRequested);
+        });
+    }
+
+    /// <summary>
+    /// The peer asked for a KeyUpdate that we have not sent yet. The answer waits for our next application data
+    /// (or our own key update) instead of being written while we read: a reader that had to write could block
+    /// on a full socket while both peers write, the JDK-8329548 deadlock, and answers queued per request would
+    /// let a peer that floods requests and never reads grow our output without bound.
+    /// </summary>
+    private bool _keyUpdateOwed;
+
+    /// <summary>Sends the one KeyUpdate that answers every request received since our last one.</summary>
+    private void SendOwedKeyUpdate()
+    {
+        if (_keyUpdateOwed && !IsWriteClosed)
+        {
+            SendKeyUpdate(KeyUpdateRequest.UpdateNotRequested);
+        }
+
+        _keyUpdateOwed = false;
     }
 
     /// <summary>Number of KeyUpdate messages received and sent (diagnostics and tests).</summary>
@@ -90,9 +113,14 @@ public sealed partial class TlsConnection
         //# KeyUpdate of its own with request_update set to
         //# "update_not_requested" prior to sending its next Application Data
         //# record.
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.6.3
+        //# This mechanism allows either side to force an update to the
+        //# entire connection, but causes an implementation which receives
+        //# multiple KeyUpdates while it is silent to respond with a single
+        //# update.
         if (request == KeyUpdateRequest.UpdateRequested && !IsWriteClosed)
         {
-            SendKeyUpdate(KeyUpdateRequest.UpdateNotRequested);
+            _keyUpdateOwed = true;
         }
     }
 }

@@ -115,6 +115,7 @@ public sealed partial class TlsConnection : IDisposable
         try
         {
             Advance(TableMessage.ApplicationData, Self);
+            SendOwedKeyUpdate();
             _records.WriteRecords(ContentType.ApplicationData, data);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
