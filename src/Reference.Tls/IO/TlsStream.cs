@@ -101,6 +101,16 @@ public sealed class TlsStream : Stream
     private async ValueTask FlushOutputAsync<TIo>(CancellationToken ct)
         where TIo : struct, IIoAdapter
     {
+        lock (_connection!)
+        {
+            if (!_connection.HasPendingOutput)
+            {
+                // Nothing to send: a reader must not queue behind a writer blocked on a full socket (it would
+                // stop reading, and the peer's writer would then block too).
+                return;
+            }
+        }
+
         await TIo.WaitAsync(_writeLock, ct).ConfigureAwait(false);
         byte[]? rented = null;
         try
