@@ -73,7 +73,7 @@ internal static class CorpusCapture
         return (clientSide.Written.ToArray(), serverSide.Written.ToArray(), keyLog);
     }
 
-    private static CipherSuiteSpec SuiteOf(byte[] serverStream)
+    internal static CipherSuiteSpec SuiteOf(byte[] serverStream)
     {
         var sh = ServerHello.Parse(serverStream.AsSpan(5 + 4, ReadU24(serverStream, 6)));
         return CipherSuiteSpec.TryGet(sh.CipherSuite, out var spec) ? spec : throw new InvalidOperationException("unknown suite");
@@ -82,7 +82,7 @@ internal static class CorpusCapture
     private static int ReadU24(byte[] b, int at) => (b[at] << 16) | (b[at + 1] << 8) | b[at + 2];
 
     /// <summary>Yields every handshake message (header included) the stream carries, decrypting as keys change.</summary>
-    private static IEnumerable<byte[]> Decrypt(byte[] stream, CipherSuiteSpec suite, List<string> keyLog, bool fromClient)
+    internal static IEnumerable<byte[]> Decrypt(byte[] stream, CipherSuiteSpec suite, List<string> keyLog, bool fromClient)
     {
         string side = fromClient ? "CLIENT" : "SERVER";
         byte[] secret = Secret(keyLog, $"{side}_HANDSHAKE_TRAFFIC_SECRET");
