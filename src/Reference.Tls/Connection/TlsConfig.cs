@@ -91,6 +91,21 @@ public sealed record TlsConfig
     /// </summary>
     public ulong? KeyUpdateRecordLimit { get; init; }
 
+    /// <summary>
+    /// Who waits out the blinding delay after a failure the peer caused (s2n's S2N_BUILT_IN_BLINDING /
+    /// S2N_SELF_SERVICE_BLINDING). Built-in: <see cref="TlsStream"/> waits before it reports the error.
+    /// </summary>
+    public BlindingMode Blinding { get; init; } = BlindingMode.BuiltIn;
+
+    /// <summary>The range a blinding delay is drawn from, uniformly (s2n: 10 to 30 seconds).</summary>
+    public (TimeSpan Min, TimeSpan Max) BlindingDelayRange { get; init; } = (TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(30));
+
+    /// <summary>
+    /// Where C s2n-tls departs from RFC 8446, behave like s2n instead (each quirk is off by default: the
+    /// engine follows the RFC). For differential testing against s2n.
+    /// </summary>
+    public S2nQuirks S2nQuirks { get; init; } = S2nQuirks.None;
+
     /// <summary>Observes every handshake transition taken (tests and tracing); never sees secrets.</summary>
     internal Action<StateMachine.Transition>? TransitionObserver { get; init; }
 
@@ -118,12 +133,52 @@ public sealed record TlsConfig
             throw TlsErrors.Usage("a server needs a certificate (TlsConfig.Certificate)");
         }
 
+        if (BlindingDelayRange.Min < TimeSpan.Zero || BlindingDelayRange.Max < BlindingDelayRange.Min)
+        {
+            throw TlsErrors.Usage("BlindingDelayRange must satisfy 0 <= Min <= Max");
+        }
+
         bool verifies = role == TlsRole.Client || ClientAuth != ClientAuthMode.None;
         if (verifies && TrustStore is null && !DangerousDisableCertificateVerification)
         {
             throw TlsErrors.Usage("peer certificates must be verified: set TlsConfig.TrustStore (or, for tests only, DangerousDisableCertificateVerification)");
         }
     }
+}
+
+/// <summary>
+/// Blinding hides, from a peer probing with malformed input, how long the engine took to find the error
+/// (timing side channels such as Lucky 13), by delaying the failure by a random amount.
+/// </summary>
+public enum BlindingMode
+{
+    /// <summary><see cref="TlsStream"/> waits <see cref="TlsConnection.BlindingDelay"/> before sending the alert and throwing.</summary>
+    BuiltIn,
+
+    /// <summary>The engine only reports <see cref="TlsConnection.BlindingDelay"/>; the caller must wait it out before closing.</summary>
+    SelfService,
+}
+
+/// <summary>C s2n-tls behaviours that deviate from RFC 8446, each available as an explicit opt-in.</summary>
+[Flags]
+public enum S2nQuirks
+{
+    None = 0,
+
+    /// <summary>Accept a ClientHello with legacy_version 0x0300 or lower (RFC 8446 D.5 requires protocol_version).</summary>
+    AcceptSsl3LegacyVersion = 1,
+
+    /// <summary>Ignore bytes after request_update in KeyUpdate (the RFC's framing makes them a decode_error).</summary>
+    AcceptKeyUpdateTrailingBytes = 2,
+
+    /// <summary>
+    /// Server: when the client offers no signature scheme our certificate can use, sign with our first
+    /// usable one instead of failing the handshake.
+    /// </summary>
+    FallBackToOwnSignatureScheme = 4,
+
+    /// <summary>On a failure, send a warning close_notify instead of the fatal alert the RFC names.</summary>
+    CloseNotifyInsteadOfFatalAlert = 8,
 }
 
 public enum TlsRole

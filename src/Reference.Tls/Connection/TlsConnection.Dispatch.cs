@@ -85,7 +85,7 @@ public sealed partial class TlsConnection
 
     private void ReceiveKeyUpdate(ReadOnlySpan<byte> message)
     {
-        var request = KeyUpdateMessage.Parse(message[4..]);
+        var request = KeyUpdateMessage.Parse(message[4..], _config.S2nQuirks.HasFlag(S2nQuirks.AcceptKeyUpdateTrailingBytes));
         var current = _readApplicationSecret ?? (Role == TlsRole.Client ? _schedule!.ServerApplicationTrafficSecret : _schedule!.ClientApplicationTrafficSecret);
         _readApplicationSecret = TlsKeySchedule.NextTrafficSecret(_schedule!.Suite, current);
         CryptographicOperations.ZeroMemory(current);

@@ -37,14 +37,14 @@ public sealed partial class TlsConnection
         SendServerFlight(hello, choice);
     }
 
-    private static void CheckClientHello(ClientHello hello)
+    private void CheckClientHello(ClientHello hello)
     {
         //= https://www.rfc-editor.org/rfc/rfc8446#appendix-D.5
         //# Any endpoint
         //# receiving a Hello message with ClientHello.legacy_version or
         //# ServerHello.legacy_version set to 0x0300 MUST abort the handshake
         //# with a "protocol_version" alert.
-        if (hello.LegacyVersion <= 0x0300)
+        if (hello.LegacyVersion <= 0x0300 && !_config.S2nQuirks.HasFlag(S2nQuirks.AcceptSsl3LegacyVersion))
         {
             throw TlsErrors.Protocol(AlertDescription.ProtocolVersion, $"ClientHello.legacy_version 0x{hello.LegacyVersion:X4}");
         }
@@ -101,10 +101,17 @@ public sealed partial class TlsConnection
         var (group, share) = ChooseGroup(clientGroups, shares);
         var sigs = U16ListExtension.Decode(ExtensionBlock.Find(hello.Extensions, ExtensionType.SignatureAlgorithms)!, "signature_algorithms");
         var scheme = ChooseSignatureScheme(_config.Certificate!, sigs)
+            ?? FallBackSignatureScheme()
             ?? throw NoOverlap("no signature scheme in common with the certificate");
         var serverName = ExtensionBlock.Find(hello.Extensions, ExtensionType.ServerName) is { } sni ? ServerNameExtension.Decode(sni) : null;
         return new ServerChoice(suite, group, share, scheme, ChooseAlpn(hello), serverName);
     }
+
+    /// <summary>s2n's deviation (opt-in): sign with our own first usable scheme when the client offered none.</summary>
+    private SignatureScheme? FallBackSignatureScheme() =>
+        _config.S2nQuirks.HasFlag(S2nQuirks.FallBackToOwnSignatureScheme)
+            ? ChooseSignatureScheme(_config.Certificate!, _config.SignatureSchemes.Select(s => (ushort)s).ToList())
+            : null;
 
     private CipherSuiteSpec? ChooseCipherSuite(ClientHello hello)
     {

@@ -36,6 +36,8 @@ public sealed partial class TlsConnection : IDisposable
 
     public TlsRole Role { get; }
 
+    internal BlindingMode Blinding => _config.Blinding;
+
     public bool IsHandshakeComplete => _state == HandshakeState.Connected;
 
     /// <summary>The peer sent close_notify: no more application data will arrive.</summary>
@@ -43,6 +45,12 @@ public sealed partial class TlsConnection : IDisposable
 
     /// <summary>We sent close_notify (or a fatal alert): nothing more will be sent.</summary>
     public bool IsWriteClosed { get; private set; }
+
+    /// <summary>
+    /// After a failure the peer caused (a Protocol error), how long to wait before closing the transport,
+    /// drawn from <see cref="TlsConfig.BlindingDelayRange"/>; zero otherwise.
+    /// </summary>
+    public TimeSpan BlindingDelay { get; private set; }
 
     /// <summary>Negotiated parameters, available once the handshake completes.</summary>
     public ConnectionInfo? Info { get; private set; }
@@ -217,11 +225,23 @@ public sealed partial class TlsConnection : IDisposable
     {
         _failure = e;
         _state = HandshakeState.Failed;
+        if (e.ErrorType == TlsErrorType.Protocol)
+        {
+            BlindingDelay = DrawBlindingDelay(_config.BlindingDelayRange);
+        }
+
         if (e.Alert is { } alert && !e.AlertFromPeer && !IsWriteClosed)
         {
             try
             {
-                SendAlert(AlertLevel.Fatal, alert);
+                if (_config.S2nQuirks.HasFlag(S2nQuirks.CloseNotifyInsteadOfFatalAlert))
+                {
+                    SendAlert(AlertLevel.Warning, AlertDescription.CloseNotify);
+                }
+                else
+                {
+                    SendAlert(AlertLevel.Fatal, alert);
+                }
             }
             catch (Exception)
             {
@@ -237,6 +257,12 @@ public sealed partial class TlsConnection : IDisposable
         //# tickets, which SHOULD be discarded if possible.
         _records.DiscardKeys();
         _schedule?.Dispose();
+    }
+
+    private static TimeSpan DrawBlindingDelay((TimeSpan Min, TimeSpan Max) range)
+    {
+        long spread = range.Max.Ticks - range.Min.Ticks;
+        return range.Min + TimeSpan.FromTicks(spread == 0 ? 0 : RandomNumberGenerator.GetInt32(int.MaxValue) * spread / int.MaxValue);
     }
 
     private void SendAlert(AlertLevel level, AlertDescription description)

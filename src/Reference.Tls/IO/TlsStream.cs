@@ -16,6 +16,7 @@ public sealed class TlsStream : Stream
     private readonly SemaphoreSlim _readLock = new(1, 1);
     private readonly byte[] _readBuffer = new byte[ReadChunk];
     private TlsConnection? _connection;
+    private BlindingMode _blinding;
     private bool _disposed;
 
     public TlsStream(Stream innerStream, bool leaveInnerStreamOpen = false)
@@ -52,6 +53,7 @@ public sealed class TlsStream : Stream
         }
 
         _connection = connection;
+        _blinding = connection.Blinding;
         await FlushOutputAsync<TIo>(ct).ConfigureAwait(false);
         while (!connection.IsHandshakeComplete)
         {
@@ -87,6 +89,12 @@ public sealed class TlsStream : Stream
             {
                 _connection.Feed(_readBuffer.AsSpan(0, n));
             }
+        }
+        catch (TlsException) when (_connection!.BlindingDelay > TimeSpan.Zero && _blinding == BlindingMode.BuiltIn)
+        {
+            // Blinding: the peer learns of the failure (the alert, the closed transport) only after a random delay.
+            await Task.Delay(_connection.BlindingDelay, ct).ConfigureAwait(false);
+            throw;
         }
         finally
         {

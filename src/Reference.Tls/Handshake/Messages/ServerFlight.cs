@@ -140,11 +140,15 @@ internal enum KeyUpdateRequest : byte
 /// <summary>KeyUpdate (RFC 8446 §4.6.3).</summary>
 internal static class KeyUpdateMessage
 {
-    public static KeyUpdateRequest Parse(ReadOnlySpan<byte> body)
+    public static KeyUpdateRequest Parse(ReadOnlySpan<byte> body, bool acceptTrailingBytes = false)
     {
         var r = new TlsReader(body);
         var value = r.ReadU8();
-        r.ExpectEnd("KeyUpdate");
+        if (!acceptTrailingBytes)
+        {
+            r.ExpectEnd("KeyUpdate");
+        }
+
         //= https://www.rfc-editor.org/rfc/rfc8446#section-4.6.3
         //# If an implementation receives any other value, it MUST terminate the
         //# connection with an "illegal_parameter" alert.
