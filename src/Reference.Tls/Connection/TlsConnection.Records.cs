@@ -102,6 +102,10 @@ public sealed partial class TlsConnection
         //# Upon receiving an error alert, the TLS implementation
         //# SHOULD indicate an error to the application and MUST NOT allow any
         //# further data to be sent or received on the connection.
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-6
+        //# All the alerts listed in Section 6.2 MUST be sent with AlertLevel=fatal
+        //# and MUST be treated as error alerts when received regardless of the
+        //# AlertLevel in the message.
         if (description == AlertDescription.UserCanceled)
         {
             return;

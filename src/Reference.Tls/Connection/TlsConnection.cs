@@ -230,6 +230,21 @@ public sealed partial class TlsConnection : IDisposable
             BlindingDelay = DrawBlindingDelay(_config.BlindingDelayRange);
         }
 
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-6
+        //# All the alerts listed in Section 6.2 MUST be sent with AlertLevel=fatal
+        //# and MUST be treated as error alerts when received regardless of the
+        //# AlertLevel in the message.
+        //
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-6.2
+        //# The phrases "terminate the connection with an X alert" and "abort the
+        //# handshake with an X alert" mean that the implementation MUST send alert
+        //# X if it sends any alert.
+        //
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-6.2
+        //# In the rest of this specification, when the phrases "terminate the
+        //# connection" and "abort the handshake" are used without a specific alert
+        //# it means that the implementation SHOULD send the alert indicated by the
+        //# descriptions below.
         if (e.Alert is { } alert && !e.AlertFromPeer && !IsWriteClosed)
         {
             try

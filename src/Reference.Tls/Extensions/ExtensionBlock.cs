@@ -85,6 +85,14 @@ internal static class ExtensionBlock
             //# which it recognizes and which is not specified for the message in
             //# which it appears, it MUST abort the handshake with an
             //# "illegal_parameter" alert.
+            //= https://www.rfc-editor.org/rfc/rfc8446#section-4.1.2
+            //# Servers MUST ignore unrecognized extensions.
+            //
+            //= https://www.rfc-editor.org/rfc/rfc8446#section-4.3.2
+            //# Clients MUST ignore unrecognized extensions.
+            //
+            //= https://www.rfc-editor.org/rfc/rfc8446#section-4.6.1
+            //# Clients MUST ignore unrecognized extensions.
             if (AllowedIn.TryGetValue(type, out var allowed) && (allowed & context) == 0)
             {
                 throw TlsErrors.IllegalParameter($"extension {type} is not allowed in {context}");

@@ -82,6 +82,10 @@ public class HandshakeTests
         Assert.Equal(AlertDescription.CertificateRequired, e.Alert);
     }
 
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.6.3
+    //= type=test
+    //# After sending a KeyUpdate message, the sender SHALL send all its traffic
+    //# using the next generation of keys, computed as described in Section 7.2.
     [Fact]
     public void Key_update_both_ways_keeps_data_flowing()
     {

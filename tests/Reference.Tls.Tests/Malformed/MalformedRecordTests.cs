@@ -292,6 +292,10 @@ public class MalformedRecordTests
     //# Peers which receive a message which cannot be parsed according to the syntax (e.g., have a length
     //# extending beyond the message boundary or contain an out-of-range
     //# length) MUST terminate the connection with a "decode_error" alert.
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-5.1
+    //= type=test
+    //# In other words, a record with an Alert type MUST contain exactly one
+    //# message.
     [Theory]
     [InlineData(new byte[0])]
     [InlineData(new byte[] { 2 })]
@@ -308,6 +312,15 @@ public class MalformedRecordTests
     //# Upon receiving an error alert, the TLS implementation
     //# SHOULD indicate an error to the application and MUST NOT allow any
     //# further data to be sent or received on the connection.
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-6
+    //= type=test
+    //# Unknown Alert types MUST be treated as error alerts.
+    //
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-6
+    //= type=test
+    //# All the alerts listed in Section 6.2 MUST be sent with AlertLevel=fatal
+    //# and MUST be treated as error alerts when received regardless of the
+    //# AlertLevel in the message.
     [Theory]
     [InlineData(2, AlertDescription.HandshakeFailure)]
     [InlineData(1, AlertDescription.UnexpectedMessage)]
