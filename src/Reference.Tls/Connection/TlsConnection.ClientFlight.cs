@@ -130,13 +130,23 @@ public sealed partial class TlsConnection
         //# immediately before its second flight.
         SendChangeCipherSpecOnce();
         SetWriteSecret(_schedule!.ClientHandshakeTrafficSecret);
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.2
+        //# The client MUST send a Certificate message if and only if the server has
+        //# requested client authentication via a CertificateRequest message
+        //# (Section 4.3.2).
         if (_certificateRequest is not null)
         {
             SendClientCertificate(_certificateRequest);
         }
 
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.2
+        //# A Finished message MUST be sent regardless of whether the Certificate
+        //# message is empty.
         SendFinished(_schedule.ClientHandshakeTrafficSecret);
         _schedule.DeriveResumptionMasterSecret(_transcript.Current());
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.4
+        //# Any records following a Finished message MUST be encrypted under the
+        //# appropriate application traffic key as described in Section 7.2.
         SetWriteSecret(_schedule.ClientApplicationTrafficSecret);
         CompleteHandshake();
     }
@@ -159,6 +169,9 @@ public sealed partial class TlsConnection
         }
 
         SendCertificate(certificate, request.Context);
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.3
+        //# Clients MUST send this message whenever authenticating via a certificate
+        //# (i.e., when the Certificate message is non-empty).
         SendCertificateVerify(certificate!, scheme.Value);
         _clientScheme = scheme;
     }

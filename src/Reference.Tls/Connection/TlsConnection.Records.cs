@@ -89,6 +89,15 @@ public sealed partial class TlsConnection
         }
 
         var description = (AlertDescription)content[1];
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-6
+        //# Upon receiving such an alert, the TLS implementation SHOULD indicate
+        //# end-of-data to the application.
+        //
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-6.1
+        //# If the application protocol using TLS provides that any data may be
+        //# carried over the underlying transport after the TLS connection is
+        //# closed, the TLS implementation MUST receive a "close_notify" alert
+        //# before indicating end-of-data to the application layer.
         if (description == AlertDescription.CloseNotify)
         {
             IsPeerClosed = true;
@@ -151,6 +160,9 @@ public sealed partial class TlsConnection
         HandshakeType.Finished => TableMessage.Finished,
         HandshakeType.NewSessionTicket => TableMessage.NewSessionTicket,
         HandshakeType.KeyUpdate => TableMessage.KeyUpdate,
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.5
+        //# Servers MUST NOT send this message, and clients receiving it MUST
+        //# terminate the connection with an "unexpected_message" alert.
         _ => throw TlsErrors.Unexpected($"unexpected handshake message type {(byte)type}"),
     };
 
@@ -217,6 +229,18 @@ public sealed partial class TlsConnection
     }
 
     /// <summary>Switches write protection; queued messages go out under the old keys first.</summary>
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-5.1
+    //# -  Handshake messages MUST NOT span key changes.
+    //
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-5.1
+    //# Because the ClientHello, EndOfEarlyData, ServerHello, Finished, and
+    //# KeyUpdate messages can immediately precede a key change, implementations
+    //# MUST send these messages in alignment with a record boundary.
+    //
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-5.3
+    //# Each sequence number is set to zero at the beginning of a connection and
+    //# whenever the key is changed; the first record transmitted under a
+    //# particular traffic key MUST use sequence number 0.
     private void SetWriteSecret(ReadOnlySpan<byte> secret)
     {
         FlushHandshake();

@@ -23,19 +23,34 @@ public sealed partial class TlsConnection
         LogSecret("SERVER_HANDSHAKE_TRAFFIC_SECRET", _schedule.ServerHandshakeTrafficSecret);
         SendServerChangeCipherSpec(hello);
         SetWriteSecret(_schedule.ServerHandshakeTrafficSecret);
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.3.1
+        //# In all handshakes, the server MUST send the EncryptedExtensions message
+        //# immediately after the ServerHello message.
         SendHandshake(TableMessage.EncryptedExtensions, HandshakeType.EncryptedExtensions, BuildEncryptedExtensions(hello, choice).Write);
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.3.2
+        //# A server which is authenticating with a certificate MAY optionally
+        //# request a certificate from the client.
         if (_config.ClientAuth != ClientAuthMode.None)
         {
             SendHandshake(TableMessage.CertificateRequest, HandshakeType.CertificateRequest, BuildCertificateRequest().Write);
         }
 
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.2
+        //# The server MUST send a Certificate message whenever the agreed-upon key
+        //# exchange method uses certificates for authentication (this includes all
+        //# key exchange methods defined in this document except PSK).
         SendCertificate(_config.Certificate, []);
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.3
+        //# Servers MUST send this message when authenticating via a certificate.
         SendCertificateVerify(_config.Certificate!, choice.Scheme);
         SendFinished(_schedule.ServerHandshakeTrafficSecret);
         _schedule.DeriveApplicationSecrets(_transcript.Current());
         LogSecret("CLIENT_TRAFFIC_SECRET_0", _schedule.ClientApplicationTrafficSecret);
         LogSecret("SERVER_TRAFFIC_SECRET_0", _schedule.ServerApplicationTrafficSecret);
         LogSecret("EXPORTER_SECRET", _schedule.ExporterMasterSecret);
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.4
+        //# Any records following a Finished message MUST be encrypted under the
+        //# appropriate application traffic key as described in Section 7.2.
         SetWriteSecret(_schedule.ServerApplicationTrafficSecret);
         SetReadSecret(_schedule.ClientHandshakeTrafficSecret, "ClientHello");
         _negotiatedGroup = choice.Group;

@@ -113,6 +113,9 @@ public sealed partial class TlsConnection : IDisposable
         ThrowIfFailed();
         if (!IsHandshakeComplete)
         {
+            //= https://www.rfc-editor.org/rfc/rfc8446#section-5.1
+            //# Note that Application Data records MUST NOT be written to the wire
+            //# unprotected (see Section 2 for details).
             throw TlsErrors.Usage("application data cannot be sent before the handshake completes");
         }
 
@@ -221,6 +224,14 @@ public sealed partial class TlsConnection : IDisposable
         return tls;
     }
 
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-6.2
+    //# Upon transmission or receipt of a fatal alert message, both parties MUST
+    //# immediately close the connection.
+    //
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-6.2
+    //# Whenever an implementation encounters a fatal error condition, it SHOULD
+    //# send an appropriate fatal alert and MUST close the connection without
+    //# sending or receiving any additional data.
     private void Fail(TlsException e)
     {
         _failure = e;
@@ -283,6 +294,10 @@ public sealed partial class TlsConnection : IDisposable
     private void SendAlert(AlertLevel level, AlertDescription description)
     {
         FlushHandshake();
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-5.1
+        //# Alert messages (Section 6) MUST NOT be fragmented across records, and
+        //# multiple alert messages MUST NOT be coalesced into a single TLSPlaintext
+        //# record.
         _records.WriteRecords(ContentType.Alert, [(byte)level, (byte)description]);
     }
 }

@@ -192,6 +192,9 @@ internal sealed class RecordLayer : IDisposable
         }
     }
 
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-5
+    //# Implementations MUST NOT send record types not defined in this document
+    //# unless negotiated by some extension.
     private static void WriteHeader(Span<byte> dest, ContentType type, ushort version, int length)
     {
         dest[0] = (byte)type;
