@@ -91,6 +91,12 @@ public sealed partial class TlsConnection
             shares.Add(KeyShare.Generate(classic));
         }
 
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.8
+        //# Each KeyShareEntry value MUST correspond to a group offered in the
+        //# "supported_groups" extension and MUST appear in the same order.
+        var order = _config.Groups.ToList();
+        shares.Sort((a, b) => order.IndexOf(a.Group).CompareTo(order.IndexOf(b.Group)));
+
         return shares;
     }
 

@@ -61,6 +61,13 @@ public sealed partial class TlsConnection
         _transcript.Add(message);
         SendChangeCipherSpecOnce();
         var first = _sentClientHello!;
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.1.4
+        //# Otherwise, the client MUST process all extensions in the
+        //# HelloRetryRequest and send a second updated ClientHello.
+        //
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.1.2
+        //# In that case, the client MUST send the same ClientHello without
+        //# modification, except as follows:
         _sentClientHello = BuildClientHello(first.Random, first.LegacySessionId, cookie);
         SendHandshake(TableMessage.ClientHello, HandshakeType.ClientHello, _sentClientHello.Write);
     }
@@ -68,6 +75,10 @@ public sealed partial class TlsConnection
     private void ClientReceiveEncryptedExtensions(ReadOnlySpan<byte> message)
     {
         var ee = EncryptedExtensions.Parse(message[4..]);
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.3.1
+        //# The client MUST check EncryptedExtensions for the presence of any
+        //# forbidden extensions and if any are found MUST abort the handshake with
+        //# an "illegal_parameter" alert.
         ExtensionBlock.RejectUnsolicited(ee.Extensions, _sentClientHello!.Extensions);
         if (ExtensionBlock.Find(ee.Extensions, ExtensionType.ApplicationLayerProtocolNegotiation) is { } alpn)
         {
@@ -151,6 +162,9 @@ public sealed partial class TlsConnection
         CompleteHandshake();
     }
 
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2
+    //# The server sends extension requests in the CertificateRequest message
+    //# which a client MAY respond to with a Certificate message.
     private void SendClientCertificate(CertificateRequest request)
     {
         var offered = U16ListExtension.Decode(

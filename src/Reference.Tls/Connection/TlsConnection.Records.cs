@@ -121,6 +121,9 @@ public sealed partial class TlsConnection
         }
 
         IsWriteClosed = true;
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-6.2
+        //# The implementation SHOULD provide a way to facilitate logging the
+        //# sending and receiving of alerts.
         throw TlsErrors.PeerAlert(description);
     }
 
@@ -152,6 +155,10 @@ public sealed partial class TlsConnection
     private static TableMessage Classify(HandshakeType type, ReadOnlySpan<byte> body) => type switch
     {
         HandshakeType.ClientHello => TableMessage.ClientHello,
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.1.3
+        //# Upon receiving a message with type server_hello, implementations MUST
+        //# first examine the Random value and, if it matches this value, process it
+        //# as described in Section 4.1.4).
         HandshakeType.ServerHello => IsHelloRetry(body) ? TableMessage.HelloRetryRequest : TableMessage.ServerHello,
         HandshakeType.EncryptedExtensions => TableMessage.EncryptedExtensions,
         HandshakeType.CertificateRequest => TableMessage.CertificateRequest,

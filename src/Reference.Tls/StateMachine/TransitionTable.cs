@@ -130,6 +130,8 @@ internal static class TransitionTable
         //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.2.4
         //# If the server supplies an empty Certificate message, the client MUST
         //# abort the handshake with a "decode_error" alert.
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.2
+        //# The server's certificate_list MUST always be non-empty.
         new(HandshakeState.AfterEncryptedExtensions, TableMessage.EmptyCertificate, S, AlertDescription.DecodeError),
         new(HandshakeState.AfterCertificateRequest, TableMessage.EmptyCertificate, S, AlertDescription.DecodeError),
     ];

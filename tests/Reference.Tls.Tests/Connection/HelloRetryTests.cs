@@ -21,6 +21,10 @@ public class HelloRetryTests
     //# extension to the client (this is an exception to the usual rule that the
     //# only extensions that may be sent are those that appear in the
     //# ClientHello).
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.1.2
+    //= type=test
+    //# In that case, the client MUST send the same ClientHello without
+    //# modification, except as follows:
     [Fact]
     public void Cookie_is_echoed_and_the_handshake_completes()
     {

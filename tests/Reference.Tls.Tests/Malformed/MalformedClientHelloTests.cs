@@ -225,6 +225,17 @@ public class MalformedClientHelloTests
         Rejects(AlertDescription.HandshakeFailure, Scenario.With(Hello, extensions: extensions));
     }
 
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.2.2
+    //= type=test
+    //# -  The server's end-entity certificate's public key (and associated
+    //# restrictions) MUST be compatible with the selected authentication
+    //# algorithm from the client's "signature_algorithms" extension (currently
+    //# RSA, ECDSA, or EdDSA).
+    //
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.3
+    //= type=test
+    //# The keys found in certificates MUST also be of appropriate type for the
+    //# signature algorithms they are used with.
     [Fact]
     public void No_signature_scheme_the_certificate_can_use_is_handshake_failure() =>
         Rejects(AlertDescription.HandshakeFailure, Scenario.With(Hello,

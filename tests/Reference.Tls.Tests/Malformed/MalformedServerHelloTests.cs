@@ -280,6 +280,16 @@ public class MalformedServerHelloTests
         Fatal.OnFeed(c.Connection, AlertDescription.DecodeError, Bytes.HandshakeRecord(HandshakeType.ServerHello, body));
     }
 
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.1.3
+    //= type=test
+    //# Upon receiving a message with type server_hello, implementations MUST
+    //# first examine the Random value and, if it matches this value, process it
+    //# as described in Section 4.1.4).
+    //
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.1.4
+    //= type=test
+    //# Otherwise, the client MUST process all extensions in the
+    //# HelloRetryRequest and send a second updated ClientHello.
     [Fact]
     public void A_cookie_only_HelloRetryRequest_is_answered_with_a_second_ClientHello()
     {
