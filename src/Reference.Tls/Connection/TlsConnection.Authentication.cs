@@ -59,6 +59,9 @@ public sealed partial class TlsConnection
         //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.3
         //# If the verification fails, the receiver MUST terminate the handshake
         //# with a "decrypt_error" alert.
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.3
+        //# The receiver of a CertificateVerify message MUST verify the signature
+        //# field.
         if (!SignatureVerifier.Verify(verify.Scheme, _peerChain[0], content, verify.Signature))
         {
             throw TlsErrors.Protocol(AlertDescription.DecryptError, "CertificateVerify signature does not verify");
@@ -86,6 +89,9 @@ public sealed partial class TlsConnection
 
     private void SendCertificate(CertificateKeyPair? certificate, byte[] context)
     {
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.2
+        //# The sender's certificate MUST come in the first CertificateEntry in the
+        //# list.
         var entries = certificate?.ChainDer.Select(d => new CertificateEntry(d, [])).ToList() ?? [];
         var kind = entries.Count == 0 ? TableMessage.EmptyCertificate : TableMessage.Certificate;
         SendHandshake(kind, HandshakeType.Certificate, new CertificateMessage { Context = context, Entries = entries }.Write);
@@ -109,6 +115,15 @@ public sealed partial class TlsConnection
     {
         foreach (var scheme in _config.SignatureSchemes)
         {
+            //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.2.2
+            //# -  The server's end-entity certificate's public key (and associated
+            //# restrictions) MUST be compatible with the selected authentication
+            //# algorithm from the client's "signature_algorithms" extension (currently
+            //# RSA, ECDSA, or EdDSA).
+            //
+            //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.3
+            //# The keys found in certificates MUST also be of appropriate type for the
+            //# signature algorithms they are used with.
             if (peerOffered.Contains((ushort)scheme) && certificate.SignatureSchemes.Contains(scheme))
             {
                 return scheme;

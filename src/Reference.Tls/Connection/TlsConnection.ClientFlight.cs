@@ -61,6 +61,13 @@ public sealed partial class TlsConnection
         _transcript.Add(message);
         SendChangeCipherSpecOnce();
         var first = _sentClientHello!;
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.1.4
+        //# Otherwise, the client MUST process all extensions in the
+        //# HelloRetryRequest and send a second updated ClientHello.
+        //
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.1.2
+        //# In that case, the client MUST send the same ClientHello without
+        //# modification, except as follows:
         _sentClientHello = BuildClientHello(first.Random, first.LegacySessionId, cookie);
         SendHandshake(TableMessage.ClientHello, HandshakeType.ClientHello, _sentClientHello.Write);
     }
@@ -68,6 +75,10 @@ public sealed partial class TlsConnection
     private void ClientReceiveEncryptedExtensions(ReadOnlySpan<byte> message)
     {
         var ee = EncryptedExtensions.Parse(message[4..]);
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.3.1
+        //# The client MUST check EncryptedExtensions for the presence of any
+        //# forbidden extensions and if any are found MUST abort the handshake with
+        //# an "illegal_parameter" alert.
         ExtensionBlock.RejectUnsolicited(ee.Extensions, _sentClientHello!.Extensions);
         if (ExtensionBlock.Find(ee.Extensions, ExtensionType.ApplicationLayerProtocolNegotiation) is { } alpn)
         {
@@ -130,17 +141,30 @@ public sealed partial class TlsConnection
         //# immediately before its second flight.
         SendChangeCipherSpecOnce();
         SetWriteSecret(_schedule!.ClientHandshakeTrafficSecret);
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.2
+        //# The client MUST send a Certificate message if and only if the server has
+        //# requested client authentication via a CertificateRequest message
+        //# (Section 4.3.2).
         if (_certificateRequest is not null)
         {
             SendClientCertificate(_certificateRequest);
         }
 
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.2
+        //# A Finished message MUST be sent regardless of whether the Certificate
+        //# message is empty.
         SendFinished(_schedule.ClientHandshakeTrafficSecret);
         _schedule.DeriveResumptionMasterSecret(_transcript.Current());
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.4
+        //# Any records following a Finished message MUST be encrypted under the
+        //# appropriate application traffic key as described in Section 7.2.
         SetWriteSecret(_schedule.ClientApplicationTrafficSecret);
         CompleteHandshake();
     }
 
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2
+    //# The server sends extension requests in the CertificateRequest message
+    //# which a client MAY respond to with a Certificate message.
     private void SendClientCertificate(CertificateRequest request)
     {
         var offered = U16ListExtension.Decode(
@@ -159,6 +183,9 @@ public sealed partial class TlsConnection
         }
 
         SendCertificate(certificate, request.Context);
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.3
+        //# Clients MUST send this message whenever authenticating via a certificate
+        //# (i.e., when the Certificate message is non-empty).
         SendCertificateVerify(certificate!, scheme.Value);
         _clientScheme = scheme;
     }

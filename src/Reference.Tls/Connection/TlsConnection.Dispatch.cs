@@ -66,6 +66,9 @@ public sealed partial class TlsConnection
 
     private void SendKeyUpdate(KeyUpdateRequest request)
     {
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.6.3
+        //# Both sender and receiver MUST encrypt their KeyUpdate messages with the
+        //# old keys.
         SendHandshake(TableMessage.KeyUpdate, HandshakeType.KeyUpdate, w => w.WriteU8((byte)request));
         //= https://www.rfc-editor.org/rfc/rfc8446#section-4.6.3
         //# After sending a KeyUpdate message, the sender SHALL send all

@@ -89,6 +89,15 @@ public sealed partial class TlsConnection
         }
 
         var description = (AlertDescription)content[1];
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-6
+        //# Upon receiving such an alert, the TLS implementation SHOULD indicate
+        //# end-of-data to the application.
+        //
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-6.1
+        //# If the application protocol using TLS provides that any data may be
+        //# carried over the underlying transport after the TLS connection is
+        //# closed, the TLS implementation MUST receive a "close_notify" alert
+        //# before indicating end-of-data to the application layer.
         if (description == AlertDescription.CloseNotify)
         {
             IsPeerClosed = true;
@@ -102,12 +111,19 @@ public sealed partial class TlsConnection
         //# Upon receiving an error alert, the TLS implementation
         //# SHOULD indicate an error to the application and MUST NOT allow any
         //# further data to be sent or received on the connection.
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-6
+        //# All the alerts listed in Section 6.2 MUST be sent with AlertLevel=fatal
+        //# and MUST be treated as error alerts when received regardless of the
+        //# AlertLevel in the message.
         if (description == AlertDescription.UserCanceled)
         {
             return;
         }
 
         IsWriteClosed = true;
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-6.2
+        //# The implementation SHOULD provide a way to facilitate logging the
+        //# sending and receiving of alerts.
         throw TlsErrors.PeerAlert(description);
     }
 
@@ -139,6 +155,10 @@ public sealed partial class TlsConnection
     private static TableMessage Classify(HandshakeType type, ReadOnlySpan<byte> body) => type switch
     {
         HandshakeType.ClientHello => TableMessage.ClientHello,
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.1.3
+        //# Upon receiving a message with type server_hello, implementations MUST
+        //# first examine the Random value and, if it matches this value, process it
+        //# as described in Section 4.1.4).
         HandshakeType.ServerHello => IsHelloRetry(body) ? TableMessage.HelloRetryRequest : TableMessage.ServerHello,
         HandshakeType.EncryptedExtensions => TableMessage.EncryptedExtensions,
         HandshakeType.CertificateRequest => TableMessage.CertificateRequest,
@@ -147,6 +167,9 @@ public sealed partial class TlsConnection
         HandshakeType.Finished => TableMessage.Finished,
         HandshakeType.NewSessionTicket => TableMessage.NewSessionTicket,
         HandshakeType.KeyUpdate => TableMessage.KeyUpdate,
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.5
+        //# Servers MUST NOT send this message, and clients receiving it MUST
+        //# terminate the connection with an "unexpected_message" alert.
         _ => throw TlsErrors.Unexpected($"unexpected handshake message type {(byte)type}"),
     };
 
@@ -213,6 +236,18 @@ public sealed partial class TlsConnection
     }
 
     /// <summary>Switches write protection; queued messages go out under the old keys first.</summary>
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-5.1
+    //# -  Handshake messages MUST NOT span key changes.
+    //
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-5.1
+    //# Because the ClientHello, EndOfEarlyData, ServerHello, Finished, and
+    //# KeyUpdate messages can immediately precede a key change, implementations
+    //# MUST send these messages in alignment with a record boundary.
+    //
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-5.3
+    //# Each sequence number is set to zero at the beginning of a connection and
+    //# whenever the key is changed; the first record transmitted under a
+    //# particular traffic key MUST use sequence number 0.
     private void SetWriteSecret(ReadOnlySpan<byte> secret)
     {
         FlushHandshake();

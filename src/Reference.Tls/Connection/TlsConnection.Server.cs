@@ -64,6 +64,22 @@ public sealed partial class TlsConnection
         //# the ClientHello.legacy_version value for version negotiation and MUST
         //# use only the "supported_versions" extension to determine client
         //# preferences.
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.1
+        //# Servers MUST only select a version of TLS present in that extension and
+        //# MUST ignore any unknown versions that are present in that extension.
+        //
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.1
+        //# Servers MUST be prepared to receive ClientHellos that include this
+        //# extension but do not include 0x0304 in the list of versions.
+        //
+        //= https://www.rfc-editor.org/rfc/rfc8446#appendix-D.2
+        //# If the "supported_versions" extension is present, the server MUST
+        //# negotiate using that extension as described in Section 4.2.1.
+        //
+        //= https://www.rfc-editor.org/rfc/rfc8446#appendix-D.2
+        //# If the "supported_versions" extension is absent and the server only
+        //# supports versions greater than ClientHello.legacy_version, the server
+        //# MUST abort the handshake with a "protocol_version" alert.
         var versions = ExtensionBlock.Find(hello.Extensions, ExtensionType.SupportedVersions);
         if (versions is null || !SupportedVersionsExtension.DecodeClient(versions).Contains(ProtocolVersion.Tls13))
         {
@@ -83,6 +99,10 @@ public sealed partial class TlsConnection
         //# Servers receiving a ClientHello which does not conform to these
         //# requirements MUST abort the handshake with a "missing_extension"
         //# alert.
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.3
+        //# If a server is authenticating via a certificate and the client has not
+        //# sent a "signature_algorithms" extension, then the server MUST abort the
+        //# handshake with a "missing_extension" alert (see Section 9.2).
         foreach (var required in (ReadOnlySpan<ExtensionType>)[ExtensionType.SignatureAlgorithms, ExtensionType.SupportedGroups, ExtensionType.KeyShare])
         {
             if (ExtensionBlock.Find(hello.Extensions, required) is null)
@@ -94,6 +114,11 @@ public sealed partial class TlsConnection
 
     private ServerChoice Negotiate(ClientHello hello)
     {
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.1.4
+        //# Servers MUST ensure that they negotiate the same cipher suite when
+        //# receiving a conformant updated ClientHello (if the server selects the
+        //# cipher suite as the first step in the negotiation, then this will happen
+        //# automatically).
         var suite = _retrySuite ?? ChooseCipherSuite(hello)
             ?? throw NoOverlap("no cipher suite in common");
         var clientGroups = U16ListExtension.Decode(ExtensionBlock.Find(hello.Extensions, ExtensionType.SupportedGroups)!, "supported_groups");
@@ -113,6 +138,10 @@ public sealed partial class TlsConnection
             ? ChooseSignatureScheme(_config.Certificate!, _config.SignatureSchemes.Select(s => (ushort)s).ToList())
             : null;
 
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.1.2
+    //# If the list contains cipher suites that the server does not recognize,
+    //# support, or wish to use, the server MUST ignore those cipher suites and
+    //# process the remaining ones as usual.
     private CipherSuiteSpec? ChooseCipherSuite(ClientHello hello)
     {
         foreach (var suite in _config.CipherSuites)
@@ -154,6 +183,10 @@ public sealed partial class TlsConnection
     /// </summary>
     private (NamedGroup Group, KeyShareEntry? Share) ChooseGroup(List<ushort> clientGroups, List<KeyShareEntry> shares)
     {
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.8
+        //# Servers MUST NOT send a KeyShareEntry for any group not indicated in the
+        //# client's "supported_groups" extension and MUST NOT send a KeyShareEntry
+        //# when using the "psk_ke" PskKeyExchangeMode.
         var mutual = _config.Groups.Where(g => clientGroups.Contains((ushort)g) && KeyShare.IsSupported(g)).ToList();
         KeyShareEntry? SharedFor(NamedGroup g) => shares.FindIndex(s => s.Group == g) is var i and >= 0 ? shares[i] : null;
         var kem = mutual.Where(KeyShare.IsKem).ToList();
@@ -185,6 +218,10 @@ public sealed partial class TlsConnection
             }
         }
 
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.1.1
+        //# If there is no overlap between the received "supported_groups" and the
+        //# groups supported by the server, then the server MUST abort the handshake
+        //# with a "handshake_failure" or an "insufficient_security" alert.
         return mutual.Count > 0 ? (mutual[0], null) : throw NoOverlap("no key exchange group in common");
     }
 
@@ -213,6 +250,18 @@ public sealed partial class TlsConnection
         StartKeySchedule(choice.Suite);
         _transcript.Add(message);
         _transcript.ReplaceWithMessageHash();
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.1.4
+        //# The server's extensions MUST contain "supported_versions".
+        //
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.1.4
+        //# Additionally, it SHOULD contain the minimal set of extensions necessary
+        //# for the client to generate a correct ClientHello pair.
+        //
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.1.4
+        //# As with the ServerHello, a HelloRetryRequest MUST NOT contain any
+        //# extensions that were not first offered by the client in its ClientHello,
+        //# with the exception of optionally the "cookie" (see Section 4.2.2)
+        //# extension.
         var hrr = new ServerHello
         {
             Random = ServerHello.HelloRetryRequestRandom,
@@ -230,6 +279,11 @@ public sealed partial class TlsConnection
             hrr.Extensions.Add(new(ExtensionType.Cookie, CookieExtension.Encode(_hrrCookie)));
         }
 
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.2
+        //# When sending a HelloRetryRequest, the server MAY provide a "cookie"
+        //# extension to the client (this is an exception to the usual rule that the
+        //# only extensions that may be sent are those that appear in the
+        //# ClientHello).
         _hrrGroup = choice.Group;
         SendHandshake(TableMessage.HelloRetryRequest, HandshakeType.ServerHello, hrr.Write);
         SendServerChangeCipherSpec(hello);

@@ -113,6 +113,9 @@ public sealed partial class TlsConnection : IDisposable
         ThrowIfFailed();
         if (!IsHandshakeComplete)
         {
+            //= https://www.rfc-editor.org/rfc/rfc8446#section-5.1
+            //# Note that Application Data records MUST NOT be written to the wire
+            //# unprotected (see Section 2 for details).
             throw TlsErrors.Usage("application data cannot be sent before the handshake completes");
         }
 
@@ -221,6 +224,14 @@ public sealed partial class TlsConnection : IDisposable
         return tls;
     }
 
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-6.2
+    //# Upon transmission or receipt of a fatal alert message, both parties MUST
+    //# immediately close the connection.
+    //
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-6.2
+    //# Whenever an implementation encounters a fatal error condition, it SHOULD
+    //# send an appropriate fatal alert and MUST close the connection without
+    //# sending or receiving any additional data.
     private void Fail(TlsException e)
     {
         _failure = e;
@@ -230,6 +241,21 @@ public sealed partial class TlsConnection : IDisposable
             BlindingDelay = DrawBlindingDelay(_config.BlindingDelayRange);
         }
 
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-6
+        //# All the alerts listed in Section 6.2 MUST be sent with AlertLevel=fatal
+        //# and MUST be treated as error alerts when received regardless of the
+        //# AlertLevel in the message.
+        //
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-6.2
+        //# The phrases "terminate the connection with an X alert" and "abort the
+        //# handshake with an X alert" mean that the implementation MUST send alert
+        //# X if it sends any alert.
+        //
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-6.2
+        //# In the rest of this specification, when the phrases "terminate the
+        //# connection" and "abort the handshake" are used without a specific alert
+        //# it means that the implementation SHOULD send the alert indicated by the
+        //# descriptions below.
         if (e.Alert is { } alert && !e.AlertFromPeer && !IsWriteClosed)
         {
             try
@@ -268,6 +294,10 @@ public sealed partial class TlsConnection : IDisposable
     private void SendAlert(AlertLevel level, AlertDescription description)
     {
         FlushHandshake();
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-5.1
+        //# Alert messages (Section 6) MUST NOT be fragmented across records, and
+        //# multiple alert messages MUST NOT be coalesced into a single TLSPlaintext
+        //# record.
         _records.WriteRecords(ContentType.Alert, [(byte)level, (byte)description]);
     }
 }

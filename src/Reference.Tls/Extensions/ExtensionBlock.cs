@@ -39,6 +39,11 @@ internal static class ExtensionBlock
     internal static readonly IReadOnlyDictionary<ExtensionType, ExtensionContext> AllowedIn =
         new Dictionary<ExtensionType, ExtensionContext>
         {
+            //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.5
+            //# This extension, if provided by the server, MUST only be sent in the
+            //# CertificateRequest message.
+            //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.6
+            //# Servers MUST NOT send this extension.
             [ExtensionType.ServerName] = CH | EE,
             [ExtensionType.MaxFragmentLength] = CH | EE,
             [ExtensionType.StatusRequest] = CH | CR | CT,
@@ -85,6 +90,24 @@ internal static class ExtensionBlock
             //# which it recognizes and which is not specified for the message in
             //# which it appears, it MUST abort the handshake with an
             //# "illegal_parameter" alert.
+            //= https://www.rfc-editor.org/rfc/rfc8446#section-4.1.2
+            //# Servers MUST ignore unrecognized extensions.
+            //
+            //= https://www.rfc-editor.org/rfc/rfc8446#section-4.3.2
+            //# Clients MUST ignore unrecognized extensions.
+            //
+            //= https://www.rfc-editor.org/rfc/rfc8446#section-4.6.1
+            //# Clients MUST ignore unrecognized extensions.
+            //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.2.1
+            //# TLS 1.3 servers MUST NOT act upon its presence or information in it when
+            //# processing ClientHello messages; in particular, they MUST NOT send the
+            //# status_request_v2 extension in the EncryptedExtensions,
+            //# CertificateRequest, or Certificate messages.
+            //
+            //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.2.1
+            //# TLS 1.3 servers MUST be able to process ClientHello messages that
+            //# include it, as it MAY be sent by clients that wish to use it in earlier
+            //# protocol versions.
             if (AllowedIn.TryGetValue(type, out var allowed) && (allowed & context) == 0)
             {
                 throw TlsErrors.IllegalParameter($"extension {type} is not allowed in {context}");

@@ -84,6 +84,17 @@ internal sealed class RecordLayer : IDisposable
             return false;
         }
 
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-5.1
+        //# This field is deprecated and MUST be ignored for all purposes.
+        //
+        //= https://www.rfc-editor.org/rfc/rfc8446#appendix-D
+        //# The value of TLSPlaintext.legacy_record_version MUST be ignored by all
+        //# implementations.
+        //
+        //= https://www.rfc-editor.org/rfc/rfc8446#appendix-D
+        //# The value of TLSCiphertext.legacy_record_version is included in the
+        //# additional data for deprotection but MAY otherwise be ignored or MAY be
+        //# validated to match the fixed constant value.
         var type = (ContentType)active[0];
         int length = BinaryPrimitives.ReadUInt16BigEndian(active[3..]);
         CheckHeader(type, length);
@@ -113,6 +124,12 @@ internal sealed class RecordLayer : IDisposable
         //= https://www.rfc-editor.org/rfc/rfc8446#section-5.2
         //# An endpoint that receives a record from its
         //# peer with TLSCiphertext.length larger than 2^14 + 256 octets MUST
+        //# terminate the connection with a "record_overflow" alert.
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-5.2
+        //# The length MUST NOT exceed 2^14 + 256 bytes.
+        //
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-5.2
+        //# An endpoint that receives a record that exceeds this length MUST
         //# terminate the connection with a "record_overflow" alert.
         if (length > MaxCiphertext)
         {
@@ -192,6 +209,9 @@ internal sealed class RecordLayer : IDisposable
         }
     }
 
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-5
+    //# Implementations MUST NOT send record types not defined in this document
+    //# unless negotiated by some extension.
     private static void WriteHeader(Span<byte> dest, ContentType type, ushort version, int length)
     {
         dest[0] = (byte)type;

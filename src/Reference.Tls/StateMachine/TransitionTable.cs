@@ -69,6 +69,9 @@ internal static class TransitionTable
     private const Sender C = Sender.Client;
     private const Sender S = Sender.Server;
 
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4
+    //# Protocol messages MUST be sent in the order defined in Section 4.4.1 and
+    //# shown in the diagrams in Section 2.
     public static readonly IReadOnlyList<Transition> Rows =
     [
         //= https://www.rfc-editor.org/rfc/rfc8446#section-2
@@ -85,13 +88,21 @@ internal static class TransitionTable
         new(HandshakeState.AfterHelloRetryRequest, TableMessage.ClientHello, C, HandshakeState.AfterSecondClientHello),
         new(HandshakeState.AfterSecondClientHello, TableMessage.ServerHello, S, HandshakeState.AfterServerHello),
 
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.3.1
+        //# In all handshakes, the server MUST send the EncryptedExtensions message
+        //# immediately after the ServerHello message.
         new(HandshakeState.AfterServerHello, TableMessage.EncryptedExtensions, S, HandshakeState.AfterEncryptedExtensions),
         new(HandshakeState.AfterEncryptedExtensions, TableMessage.Certificate, S, HandshakeState.AfterServerCertificate),
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.3
+        //# When sent, this message MUST appear immediately after the Certificate
+        //# message and immediately prior to the Finished message.
         new(HandshakeState.AfterServerCertificate, TableMessage.CertificateVerify, S, HandshakeState.AfterServerCertificateVerify),
         new(HandshakeState.AfterServerCertificateVerify, TableMessage.Finished, S, HandshakeState.AfterServerFinished),
         new(HandshakeState.AfterServerFinished, TableMessage.Finished, C, HandshakeState.Connected),
 
         // Client authentication: the same server flight with a CertificateRequest, then the client's reply.
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.3.2
+        //# This message, if sent, MUST follow EncryptedExtensions.
         new(HandshakeState.AfterEncryptedExtensions, TableMessage.CertificateRequest, S, HandshakeState.AfterCertificateRequest),
         new(HandshakeState.AfterCertificateRequest, TableMessage.Certificate, S, HandshakeState.AfterServerCertificateAuth),
         new(HandshakeState.AfterServerCertificateAuth, TableMessage.CertificateVerify, S, HandshakeState.AfterServerCertificateVerifyAuth),
@@ -105,6 +116,10 @@ internal static class TransitionTable
         // Post-handshake.
         new(HandshakeState.Connected, TableMessage.ApplicationData, C, HandshakeState.Connected),
         new(HandshakeState.Connected, TableMessage.ApplicationData, S, HandshakeState.Connected),
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.6.3
+        //# Implementations that receive a KeyUpdate message prior to receiving a
+        //# Finished message MUST terminate the connection with an
+        //# "unexpected_message" alert.
         new(HandshakeState.Connected, TableMessage.KeyUpdate, C, HandshakeState.Connected),
         new(HandshakeState.Connected, TableMessage.KeyUpdate, S, HandshakeState.Connected),
         new(HandshakeState.Connected, TableMessage.NewSessionTicket, S, HandshakeState.Connected),
@@ -115,11 +130,26 @@ internal static class TransitionTable
         //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.2.4
         //# If the server supplies an empty Certificate message, the client MUST
         //# abort the handshake with a "decode_error" alert.
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.2
+        //# The server's certificate_list MUST always be non-empty.
         new(HandshakeState.AfterEncryptedExtensions, TableMessage.EmptyCertificate, S, AlertDescription.DecodeError),
         new(HandshakeState.AfterCertificateRequest, TableMessage.EmptyCertificate, S, AlertDescription.DecodeError),
     ];
 
     /// <summary>Every other (state, message, sender) is rejected with this alert.</summary>
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4
+    //# A peer which receives a handshake message in an unexpected order MUST
+    //# abort the handshake with an "unexpected_message" alert.
+    //
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.1.2
+    //# Because TLS 1.3 forbids renegotiation, if a server has negotiated TLS
+    //# 1.3 and receives a ClientHello at any other time, it MUST terminate the
+    //# connection with an "unexpected_message" alert.
+    //
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.6.2
+    //# A client that receives a CertificateRequest message without having sent
+    //# the "post_handshake_auth" extension MUST send an "unexpected_message"
+    //# fatal alert.
     public const AlertDescription DefaultRejection = AlertDescription.UnexpectedMessage;
 
     private static readonly Dictionary<(HandshakeState, TableMessage, Sender), HandshakeState> Next =

@@ -57,6 +57,16 @@ public class HandshakeTests
         Assert.Equal(NamedGroup.Secp384r1, pair.Client.Info.Group);
     }
 
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2
+    //= type=test
+    //# The server sends extension requests in the CertificateRequest message
+    //# which a client MAY respond to with a Certificate message.
+    //
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.2
+    //= type=test
+    //# If the server requests client authentication but no suitable certificate
+    //# is available, the client MUST send a Certificate message containing no
+    //# certificates (i.e., with the "certificate_list" field having length 0).
     [Theory]
     [InlineData(ClientAuthMode.Required, true)]
     [InlineData(ClientAuthMode.Optional, true)]
@@ -82,6 +92,10 @@ public class HandshakeTests
         Assert.Equal(AlertDescription.CertificateRequired, e.Alert);
     }
 
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.6.3
+    //= type=test
+    //# After sending a KeyUpdate message, the sender SHALL send all its traffic
+    //# using the next generation of keys, computed as described in Section 7.2.
     [Fact]
     public void Key_update_both_ways_keeps_data_flowing()
     {

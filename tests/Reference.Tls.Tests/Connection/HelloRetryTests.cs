@@ -15,6 +15,16 @@ public class HelloRetryTests
     //# When sending the new ClientHello, the client MUST copy
     //# the contents of the extension received in the HelloRetryRequest into
     //# a "cookie" extension in the new ClientHello.
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.2
+    //= type=test
+    //# When sending a HelloRetryRequest, the server MAY provide a "cookie"
+    //# extension to the client (this is an exception to the usual rule that the
+    //# only extensions that may be sent are those that appear in the
+    //# ClientHello).
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.1.2
+    //= type=test
+    //# In that case, the client MUST send the same ClientHello without
+    //# modification, except as follows:
     [Fact]
     public void Cookie_is_echoed_and_the_handshake_completes()
     {

@@ -143,6 +143,14 @@ public class ExtensionBlockTests
     //# which it recognizes and which is not specified for the message in
     //# which it appears, it MUST abort the handshake with an
     //# "illegal_parameter" alert.
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.5
+    //= type=test
+    //# This extension, if provided by the server, MUST only be sent in the
+    //# CertificateRequest message.
+    //
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.6
+    //= type=test
+    //# Servers MUST NOT send this extension.
     [Fact]
     public void Every_recognized_extension_is_rejected_exactly_outside_its_messages()
     {

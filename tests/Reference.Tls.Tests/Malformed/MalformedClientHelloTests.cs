@@ -109,6 +109,10 @@ public class MalformedClientHelloTests
     public void ClientHello_without_supported_versions_is_protocol_version() =>
         Rejects(AlertDescription.ProtocolVersion, Scenario.With(Hello, extensions: Scenario.SetExtension(Hello, ExtensionType.SupportedVersions, null)));
 
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.1
+    //= type=test
+    //# Servers MUST be prepared to receive ClientHellos that include this
+    //# extension but do not include 0x0304 in the list of versions.
     [Fact]
     public void ClientHello_offering_only_TLS_1_2_is_protocol_version() =>
         Rejects(AlertDescription.ProtocolVersion, Scenario.With(Hello, extensions: Scenario.SetExtension(Hello, ExtensionType.SupportedVersions, [2, 3, 3])));
@@ -143,6 +147,11 @@ public class MalformedClientHelloTests
     //# Servers receiving a ClientHello which does not conform to these
     //# requirements MUST abort the handshake with a "missing_extension"
     //# alert.
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.3
+    //= type=test
+    //# If a server is authenticating via a certificate and the client has not
+    //# sent a "signature_algorithms" extension, then the server MUST abort the
+    //# handshake with a "missing_extension" alert (see Section 9.2).
     [Theory]
     [InlineData((ushort)ExtensionType.SignatureAlgorithms)]
     [InlineData((ushort)ExtensionType.SupportedGroups)]
@@ -176,6 +185,9 @@ public class MalformedClientHelloTests
     public void Extension_not_allowed_in_ClientHello_is_illegal_parameter() =>
         Rejects(AlertDescription.IllegalParameter, Scenario.With(Hello, extensions: Scenario.SetExtension(Hello, ExtensionType.OidFilters, [0, 0])));
 
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.1.2
+    //= type=test
+    //# Servers MUST ignore unrecognized extensions.
     [Fact]
     public void Unknown_extensions_in_ClientHello_are_ignored()
     {
@@ -213,6 +225,17 @@ public class MalformedClientHelloTests
         Rejects(AlertDescription.HandshakeFailure, Scenario.With(Hello, extensions: extensions));
     }
 
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.2.2
+    //= type=test
+    //# -  The server's end-entity certificate's public key (and associated
+    //# restrictions) MUST be compatible with the selected authentication
+    //# algorithm from the client's "signature_algorithms" extension (currently
+    //# RSA, ECDSA, or EdDSA).
+    //
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.3
+    //= type=test
+    //# The keys found in certificates MUST also be of appropriate type for the
+    //# signature algorithms they are used with.
     [Fact]
     public void No_signature_scheme_the_certificate_can_use_is_handshake_failure() =>
         Rejects(AlertDescription.HandshakeFailure, Scenario.With(Hello,

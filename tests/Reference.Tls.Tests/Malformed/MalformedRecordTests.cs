@@ -71,6 +71,14 @@ public class MalformedRecordTests
     //# An endpoint that receives a record from its
     //# peer with TLSCiphertext.length larger than 2^14 + 256 octets MUST
     //# terminate the connection with a "record_overflow" alert.
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-5.2
+    //= type=test
+    //# The length MUST NOT exceed 2^14 + 256 bytes.
+    //
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-5.2
+    //= type=test
+    //# An endpoint that receives a record that exceeds this length MUST
+    //# terminate the connection with a "record_overflow" alert.
     [Fact]
     public void Ciphertext_record_longer_than_2_to_the_14_plus_256_is_record_overflow()
     {
@@ -116,6 +124,11 @@ public class MalformedRecordTests
     //= type=test
     //# If the decryption fails, the receiver MUST terminate the connection
     //# with a "bad_record_mac" alert.
+    //= https://www.rfc-editor.org/rfc/rfc8446#appendix-D
+    //= type=test
+    //# The value of TLSCiphertext.legacy_record_version is included in the
+    //# additional data for deprotection but MAY otherwise be ignored or MAY be
+    //# validated to match the fixed constant value.
     [Theory]
     [InlineData(-1)]   // last byte of the tag
     [InlineData(-20)]  // ciphertext
@@ -292,6 +305,10 @@ public class MalformedRecordTests
     //# Peers which receive a message which cannot be parsed according to the syntax (e.g., have a length
     //# extending beyond the message boundary or contain an out-of-range
     //# length) MUST terminate the connection with a "decode_error" alert.
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-5.1
+    //= type=test
+    //# In other words, a record with an Alert type MUST contain exactly one
+    //# message.
     [Theory]
     [InlineData(new byte[0])]
     [InlineData(new byte[] { 2 })]
@@ -308,6 +325,19 @@ public class MalformedRecordTests
     //# Upon receiving an error alert, the TLS implementation
     //# SHOULD indicate an error to the application and MUST NOT allow any
     //# further data to be sent or received on the connection.
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-6
+    //= type=test
+    //# Unknown Alert types MUST be treated as error alerts.
+    //
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-6
+    //= type=test
+    //# All the alerts listed in Section 6.2 MUST be sent with AlertLevel=fatal
+    //# and MUST be treated as error alerts when received regardless of the
+    //# AlertLevel in the message.
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-6.2
+    //= type=test
+    //# The implementation SHOULD provide a way to facilitate logging the
+    //# sending and receiving of alerts.
     [Theory]
     [InlineData(2, AlertDescription.HandshakeFailure)]
     [InlineData(1, AlertDescription.UnexpectedMessage)]

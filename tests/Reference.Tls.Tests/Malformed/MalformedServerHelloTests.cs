@@ -147,6 +147,15 @@ public class MalformedServerHelloTests
     //# If the version chosen by the server is not supported by the client
     //# (or is not acceptable), the client MUST abort the handshake with a
     //# "protocol_version" alert.
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.1.3
+    //= type=test
+    //# All TLS 1.3 ServerHello messages MUST contain the "supported_versions"
+    //# extension.
+    //
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.1
+    //= type=test
+    //# Clients MUST check for this extension prior to processing the rest of
+    //# the ServerHello (although they will have to
     [Fact]
     public void ServerHello_without_supported_versions_is_protocol_version()
     {
@@ -162,6 +171,12 @@ public class MalformedServerHelloTests
     //# version not offered by the client or contains a version prior to
     //# TLS 1.3, the client MUST abort the handshake with an
     //# "illegal_parameter" alert.
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.1.4
+    //= type=test
+    //# The value of selected_version in the HelloRetryRequest
+    //# "supported_versions" extension MUST be retained in the ServerHello, and
+    //# a client MUST abort the handshake with an "illegal_parameter" alert if
+    //# the value changes.
     [Theory]
     [InlineData(0x0303)]
     [InlineData(0x0305)]
@@ -265,6 +280,16 @@ public class MalformedServerHelloTests
         Fatal.OnFeed(c.Connection, AlertDescription.DecodeError, Bytes.HandshakeRecord(HandshakeType.ServerHello, body));
     }
 
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.1.3
+    //= type=test
+    //# Upon receiving a message with type server_hello, implementations MUST
+    //# first examine the Random value and, if it matches this value, process it
+    //# as described in Section 4.1.4).
+    //
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.1.4
+    //= type=test
+    //# Otherwise, the client MUST process all extensions in the
+    //# HelloRetryRequest and send a second updated ClientHello.
     [Fact]
     public void A_cookie_only_HelloRetryRequest_is_answered_with_a_second_ClientHello()
     {

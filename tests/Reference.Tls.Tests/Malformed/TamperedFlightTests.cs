@@ -94,6 +94,10 @@ public class TamperedFlightTests
     //= type=test
     //# If the verification fails, the receiver MUST terminate the handshake
     //# with a "decrypt_error" alert.
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.3
+    //= type=test
+    //# The receiver of a CertificateVerify message MUST verify the signature
+    //# field.
     [Fact]
     public void Server_CertificateVerify_with_a_bad_signature_is_decrypt_error() =>
         ClientRejectsServerFlight(AlertDescription.DecryptError, m => m.Select(message =>
@@ -144,11 +148,18 @@ public class TamperedFlightTests
     //= type=test
     //# If the server supplies an empty Certificate message, the client MUST
     //# abort the handshake with a "decode_error" alert.
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.2
+    //= type=test
+    //# The server's certificate_list MUST always be non-empty.
     [Fact]
     public void Empty_server_Certificate_is_decode_error() =>
         ClientRejectsServerFlight(AlertDescription.DecodeError,
             m => Bytes.Replace(m, HandshakeType.Certificate, Bytes.Handshake(HandshakeType.Certificate, [0, 0, 0, 0])));
 
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.2
+    //= type=test
+    //# Otherwise (in the case of server authentication), this field SHALL be
+    //# zero length.
     [Fact]
     public void Server_Certificate_with_a_request_context_is_illegal_parameter() =>
         ClientRejectsServerFlight(AlertDescription.IllegalParameter, m => m.Select(message =>
@@ -183,6 +194,11 @@ public class TamperedFlightTests
     //# which it recognizes and which is not specified for the message in
     //# which it appears, it MUST abort the handshake with an
     //# "illegal_parameter" alert.
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.3.1
+    //= type=test
+    //# The client MUST check EncryptedExtensions for the presence of any
+    //# forbidden extensions and if any are found MUST abort the handshake with
+    //# an "illegal_parameter" alert.
     [Theory]
     [InlineData((ushort)ExtensionType.KeyShare)]
     [InlineData((ushort)ExtensionType.SupportedVersions)]

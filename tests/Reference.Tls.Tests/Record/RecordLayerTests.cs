@@ -155,6 +155,12 @@ public class RecordLayerTests
         Assert.Equal(AlertDescription.UnexpectedMessage, Throws(() => layer.TryReadRecord(out _)).Alert);
     }
 
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-5.1
+    //= type=test
+    //# legacy_record_version:  MUST be set to 0x0303 for all records generated
+    //# by a TLS 1.3 implementation other than an initial ClientHello (i.e., one
+    //# not generated after a HelloRetryRequest), where it MAY also be 0x0301
+    //# for compatibility purposes.
     [Fact]
     public void Plaintext_writes_use_legacy_record_version_0x0303_and_split_at_2_to_the_14()
     {

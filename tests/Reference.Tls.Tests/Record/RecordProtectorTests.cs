@@ -86,6 +86,15 @@ public class RecordProtectorTests
         Assert.Equal(5UL, r.SequenceNumber);
     }
 
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-5.4
+    //= type=test
+    //# Implementations MUST set the padding octets to all zeros before
+    //# encrypting.
+    //
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-5.4
+    //= type=test
+    //# Implementations MUST limit their scanning to the cleartext returned from
+    //# the AEAD decryption.
     [Theory]
     [MemberData(nameof(Suites))]
     public void PaddingIsZeroedOnSealAndStrippedOnOpen(CipherSuite id)

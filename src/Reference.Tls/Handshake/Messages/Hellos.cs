@@ -6,6 +6,14 @@ namespace Reference.Tls.Handshake.Messages;
 /// <summary>ClientHello (RFC 8446 §4.1.2).</summary>
 internal sealed class ClientHello
 {
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.1.2
+    //# In TLS 1.3, the client indicates its version preferences in the
+    //# "supported_versions" extension (Section 4.2.1) and the legacy_version
+    //# field MUST be set to 0x0303, which is the version number for TLS 1.2.
+    //
+    //= https://www.rfc-editor.org/rfc/rfc8446#appendix-D.5
+    //# Implementations MUST NOT send a ClientHello.legacy_version or
+    //# ServerHello.legacy_version set to 0x0300 or less.
     public ushort LegacyVersion { get; init; } = ProtocolVersion.Tls12;
 
     public required byte[] Random { get; init; }
@@ -14,6 +22,10 @@ internal sealed class ClientHello
 
     public required List<ushort> CipherSuites { get; init; }
 
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.1.2
+    //# For every TLS 1.3 ClientHello, this vector MUST contain exactly one
+    //# byte, set to zero, which corresponds to the "null" compression method in
+    //# prior versions of TLS.
     public byte[] LegacyCompressionMethods { get; init; } = [0];
 
     public required List<Extension> Extensions { get; init; }
@@ -73,6 +85,17 @@ internal sealed class ServerHello
     public static readonly byte[] HelloRetryRequestRandom = Convert.FromHexString(
         "CF21AD74E59A6111BE1D8C021E65B891C2A211167ABB8C5E079E09E2C8A8339C");
 
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.1.3
+    //# In TLS 1.3, the TLS server indicates its version using the
+    //# "supported_versions" extension (Section 4.2.1), and the legacy_version
+    //# field MUST be set to 0x0303, which is the version number for TLS 1.2.
+    //
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.1
+    //# It MUST set the ServerHello.legacy_version field to 0x0303 (TLS 1.2).
+    //
+    //= https://www.rfc-editor.org/rfc/rfc8446#appendix-D.5
+    //# Implementations MUST NOT send a ClientHello.legacy_version or
+    //# ServerHello.legacy_version set to 0x0300 or less.
     public ushort LegacyVersion { get; init; } = ProtocolVersion.Tls12;
 
     public required byte[] Random { get; init; }
