@@ -180,7 +180,7 @@ internal static class PolicyMatrix
         return agreed;
     }
 
-    private static async Task<Side> S2nWithItselfAsync(string clientPolicy, string serverPolicy, GeneratedPki pki)
+    internal static async Task<Side> S2nWithItselfAsync(string clientPolicy, string serverPolicy, GeneratedPki pki)
     {
         using var server = S2nServer(serverPolicy, pki);
         using var client = S2nClient(clientPolicy, pki);
