@@ -38,7 +38,7 @@ public sealed class PolicyMatrixTests(ITestOutputHelper output)
     //# "supported_groups" and the groups supported by the server, then the
     //# server MUST abort the handshake with a "handshake_failure" or an
     //# "insufficient_security" alert.
-    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.8
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.1.1
     //= type=test
     //# If the server selects an (EC)DHE group and the client did not offer a
     //# compatible "key_share" extension in the initial ClientHello, the

@@ -21,7 +21,7 @@ public sealed class S2nHelloRetryTests
         { "default", "20260720", "secp384r1" },   // X25519MLKEM768 + secp256r1 shares → MLKEM1024 / P-384
     };
 
-    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.8
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.1.1
     //= type=test
     //# If the server selects an (EC)DHE group and the client did not offer a
     //# compatible "key_share" extension in the initial ClientHello, the
@@ -58,7 +58,7 @@ public sealed class S2nHelloRetryTests
         Assert.Contains(new Transition(HandshakeState.AfterClientHello, TableMessage.HelloRetryRequest, Sender.Server, HandshakeState.AfterHelloRetryRequest), trace);
     }
 
-    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.8
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.1.1
     //= type=test
     //# If the server selects an (EC)DHE group and the client did not offer a
     //# compatible "key_share" extension in the initial ClientHello, the
