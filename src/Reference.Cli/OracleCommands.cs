@@ -10,17 +10,45 @@ namespace Reference.Cli;
 
 /// <summary>
 /// `reference check FILE [--keylog KEYLOG] [--json]` and
-/// `reference trace [FILE | --peer s2n|s2n-client|openssl] [--seed N] [--hrr] [--rsa] [--mtls] [--save FILE] [--json]`.
+/// `reference trace [FILE | --peer s2n|s2n-client|openssl] [--seed N] [--hrr] [--rsa] [--mtls] [--mutate M] [--save FILE] [--json]`.
 /// </summary>
 internal static class OracleCommands
 {
-    public static int Check(string[] args)
+    public static int Check(string[] args) => Guard(() => CheckCore(args));
+
+    public static async Task<int> TraceAsync(string[] args)
     {
-        var o = Options.Parse(args);
+        try
+        {
+            return await TraceCoreAsync(args);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or InvalidOperationException or FormatException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"reference trace: {e.Message}");
+            return 2;
+        }
+    }
+
+    private static int Guard(Func<int> command)
+    {
+        try
+        {
+            return command();
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or InvalidOperationException or FormatException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"reference check: {e.Message}");
+            return 2;
+        }
+    }
+
+    private static int CheckCore(string[] args)
+    {
+        var o = Options.Parse(args.Where(a => a != "--json").ToArray());
         var path = o.Positional.FirstOrDefault() ?? throw new ArgumentException("check needs a transcript file");
         var transcript = Load(path, o.Get("keylog"));
         var report = TranscriptChecker.Check(transcript);
-        if (o.Get("json") is not null || args.Contains("--json"))
+        if (args.Contains("--json"))
         {
             Console.WriteLine(ReportWriter.Json(report, path));
         }
@@ -32,7 +60,7 @@ internal static class OracleCommands
         return report.ExitCode;
     }
 
-    public static async Task<int> TraceAsync(string[] args)
+    private static async Task<int> TraceCoreAsync(string[] args)
     {
         bool json = args.Contains("--json");
         var o = Options.Parse(args.Where(a => a is not ("--json" or "--hrr" or "--rsa" or "--mtls")).ToArray());
@@ -45,6 +73,12 @@ internal static class OracleCommands
                 Certificate = args.Contains("--rsa") ? "rsa" : "ecdsa",
                 MutualAuthentication = args.Contains("--mtls"),
             });
+        if (o.Get("mutate") is { } mutation)
+        {
+            using var serverKey = CertificateKeyPair.FromPem(DeterministicHandshake.Resource("ecdsa-chain.pem"), DeterministicHandshake.Resource("ecdsa-key.pem"));
+            transcript = TranscriptMutator.Mutate(transcript, mutation, serverKey);
+        }
+
         if (o.Get("save") is { } save)
         {
             File.WriteAllText(save, HexTranscript.Format(transcript));
@@ -88,7 +122,7 @@ internal static class OracleCommands
             default: throw new ArgumentException($"unknown peer {peer} (s2n, s2n-client, openssl)");
         }
 
-        foreach (var line in keys)
+        foreach (var line in keys.Distinct())
         {
             transcript.Keys.AddLine(line);
         }

@@ -13,7 +13,7 @@ internal sealed class TraceEntry(int index, Direction direction, string message,
 
     public Direction Direction { get; } = direction;
 
-    public string Message { get; } = message;
+    public string Message { get; set; } = message;
 
     public int Length { get; } = length;
 

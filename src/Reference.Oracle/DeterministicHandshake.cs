@@ -52,7 +52,7 @@ internal static class DeterministicHandshake
         client.Close();
         server.Close();
         Pump(client, server, transcript);
-        foreach (var line in keys)
+        foreach (var line in keys.Distinct())
         {
             transcript.Keys.AddLine(line);
         }
@@ -81,13 +81,14 @@ internal static class DeterministicHandshake
         {
             Certificate = certificate,
             TrustStore = ca,
+            KeyLogCallback = keyLog,
             ClientAuth = scenario.MutualAuthentication ? ClientAuthMode.Required : ClientAuthMode.None,
             DangerousClock = client.DangerousClock,
             DangerousDeterministicRandom = scenario.Seed is { } s ? new DeterministicRandom(s + 1) : null,
         };
         if (scenario.HelloRetry)
         {
-            server = server with { Groups = [NamedGroup.Secp256r1, NamedGroup.X25519] };
+            server = server with { Groups = [NamedGroup.Secp256r1] };
             client = client with { Groups = [NamedGroup.X25519, NamedGroup.Secp256r1] };
             server = server with { SendHelloRetryCookie = true };
         }

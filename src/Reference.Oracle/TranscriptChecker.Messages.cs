@@ -38,6 +38,11 @@ internal sealed partial class TranscriptChecker
             return;
         }
 
+        if (kind == TableMessage.HelloRetryRequest)
+        {
+            _current!.Message = "HelloRetryRequest";
+        }
+
         if (!Advance(side, kind))
         {
             return;

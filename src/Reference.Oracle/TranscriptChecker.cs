@@ -25,6 +25,18 @@ internal sealed partial class TranscriptChecker
 
     private TranscriptChecker(Transcript input) => _input = input;
 
+    /// <summary>Receives every record after decryption: direction, outer header, inner type, content, and the secret it was protected under (null if plaintext).</summary>
+    private Action<DecodedRecord>? _recordSink;
+
+    /// <summary>Decrypts a transcript into its records (for the corpus mutator).</summary>
+    public static (List<DecodedRecord> Records, CheckReport Report) Decode(Transcript transcript)
+    {
+        var records = new List<DecodedRecord>();
+        var checker = new TranscriptChecker(transcript) { _recordSink = records.Add };
+        checker.Run();
+        return (records, checker._report);
+    }
+
     public static CheckReport Check(Transcript transcript)
     {
         var checker = new TranscriptChecker(transcript);
@@ -42,6 +54,9 @@ internal sealed partial class TranscriptChecker
         public HandshakeDeframer Deframer { get; set; } = new();
 
         public RecordProtector? Protector { get; set; }
+
+        /// <summary>The traffic secret of <see cref="Protector"/> (the mutator re-seals records with it).</summary>
+        public byte[]? Secret { get; set; }
 
         public byte[]? ApplicationSecret { get; set; }
 
@@ -128,14 +143,17 @@ internal sealed partial class TranscriptChecker
 
         if (outerType == ContentType.ChangeCipherSpec)
         {
+            _recordSink?.Invoke(new DecodedRecord(side.Direction, header, outerType, payload, null, null));
             CheckChangeCipherSpec(side, payload);
             return;
         }
 
         if (outerType == ContentType.ApplicationData && side.Protector is not null)
         {
+            var secret = side.Secret;
             if (Decrypt(side, header, payload) is { } inner)
             {
+                _recordSink?.Invoke(new DecodedRecord(side.Direction, header, inner.Type, inner.Content, secret, _suite));
                 Dispatch(side, inner.Type, inner.Content);
             }
 
@@ -147,6 +165,7 @@ internal sealed partial class TranscriptChecker
             RecordViolation(side, Rules.RecordOverflow, $"plaintext record of {payload.Length} bytes");
         }
 
+        _recordSink?.Invoke(new DecodedRecord(side.Direction, header, outerType, payload, null, null));
         Dispatch(side, outerType, payload);
     }
 
@@ -332,6 +351,7 @@ internal sealed partial class TranscriptChecker
 
         side.Protector?.Dispose();
         side.Protector = RecordProtector.Create(suite, secret);
+        side.Secret = secret;
     }
 
     private static Sender Sender(Side side) => side.Direction == Direction.ClientToServer ? Tls.StateMachine.Sender.Client : Tls.StateMachine.Sender.Server;
