@@ -86,6 +86,11 @@ internal static class DeterministicHandshake
             DangerousClock = client.DangerousClock,
             DangerousDeterministicRandom = scenario.Seed is { } s ? new DeterministicRandom(s + 1) : null,
         };
+        if (scenario.ClientGroups is { } clientGroups)
+        {
+            server = server with { Groups = clientGroups };
+        }
+
         if (scenario.HelloRetry)
         {
             server = server with { Groups = [NamedGroup.Secp256r1] };

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Org.BouncyCastle.Asn1.X9;
+using Org.BouncyCastle.Crypto.EC;
 
 namespace Reference.Tls.Crypto;
 
@@ -12,7 +13,7 @@ internal static class DeterministicEcdh
 {
     public static ECDiffieHellman Create(ECCurve curve, int coordinateLength, DeterministicRandom random)
     {
-        var parameters = X962NamedCurves.GetByOid(new Org.BouncyCastle.Asn1.DerObjectIdentifier(curve.Oid.Value!));
+        var parameters = ECNamedCurveTable.GetByOid(new Org.BouncyCastle.Asn1.DerObjectIdentifier(curve.Oid.Value!));
         var n = parameters.N;
         var candidate = new byte[coordinateLength];
         int excessBits = (coordinateLength * 8) - n.BitLength;
