@@ -10,6 +10,9 @@ public static class Program
           reference compliance (check|report|extract)      RFC 8446 requirement map and citation report
           reference server --port P --cert CHAIN --key KEY [--ca CA --client-auth none|optional|required] [--alpn A,B] [--host H]
           reference client HOST PORT (--ca CA | --insecure) [--sni NAME] [--cert CHAIN --key KEY] [--alpn A,B]
+          reference check FILE [--keylog KEYLOG] [--json]  check a TLS 1.3 transcript (pcap, pcapng or C:/S: hex) against RFC 8446; exit 0 = conforming
+          reference trace [FILE | --peer s2n|s2n-client|openssl] [--seed N|random] [--hrr] [--rsa] [--mtls] [--mutate M] [--save FILE] [--json]
+                                                           each message, its fields, transition and RFC 8446 clauses (default: ours<->ours, deterministic)
         client and server echo stdin to the peer and the peer's data to stdout, like s2nc/s2nd;
         negotiated parameters and handshake messages go to stderr.
         """;
@@ -24,6 +27,8 @@ public static class Program
                 "compliance" => Reference.Compliance.Program.Run(args[1..]),
                 "server" => await Endpoints.ServerAsync(Options.Parse(args[1..])),
                 "client" => await Endpoints.ClientAsync(Options.Parse(args[1..])),
+                "check" => OracleCommands.Check(args[1..]),
+                "trace" => await OracleCommands.TraceAsync(args[1..]),
                 _ => PrintUsage(),
             };
         }

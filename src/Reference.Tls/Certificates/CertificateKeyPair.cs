@@ -31,6 +31,9 @@ public sealed class CertificateKeyPair : IDisposable
     /// <summary>The TLS 1.3 CertificateVerify schemes this key can sign with, in preference order.</summary>
     internal IReadOnlyList<SignatureScheme> SignatureSchemes { get; }
 
+    /// <summary>The leaf's private key (deterministic-mode signing only).</summary>
+    internal LoadedPrivateKey PrivateKey => _disposed ? throw TlsErrors.Usage("the CertificateKeyPair has been disposed") : _key;
+
     /// <summary>Loads a PEM chain (leaf first) and the leaf's PEM private key (PKCS#8, SEC 1 or PKCS#1).</summary>
     /// <exception cref="TlsException">Usage error when either input is malformed, unsupported or mismatched.</exception>
     public static CertificateKeyPair FromPem(string chainPem, string privateKeyPem)

@@ -106,6 +106,21 @@ public sealed record TlsConfig
     /// </summary>
     public S2nQuirks S2nQuirks { get; init; } = S2nQuirks.None;
 
+    /// <summary>
+    /// DANGEROUS, tests and test oracles only: take every random value (hello randoms, session ids,
+    /// cookies, key shares, signature nonces and salts) from this seeded stream instead of the operating
+    /// system, so that a handshake with the same seed, configuration and peer bytes is byte-identical on
+    /// every run and machine, keys included. Anyone who knows the seed can decrypt the connection. Give
+    /// each endpoint its own instance. Null (the default) uses the OS CSPRNG and .NET's crypto.
+    /// </summary>
+    public DeterministicRandom? DangerousDeterministicRandom { get; init; }
+
+    /// <summary>
+    /// DANGEROUS, tests only: the time certificates are validated at, instead of the system clock (with
+    /// <see cref="DangerousDeterministicRandom"/>, keeps replays of committed certificates valid forever).
+    /// </summary>
+    public Func<DateTime>? DangerousClock { get; init; }
+
     /// <summary>Observes every handshake transition taken (tests and tracing); never sees secrets.</summary>
     internal Action<StateMachine.Transition>? TransitionObserver { get; init; }
 

@@ -30,7 +30,7 @@ public sealed partial class TlsConnection
         _peerChain = certificate.Entries.Select(e => e.Data).ToList();
         if (_peerChain.Count > 0 && !_config.DangerousDisableCertificateVerification)
         {
-            _config.TrustStore!.ValidateChain(_peerChain, Role == TlsRole.Client ? _serverName : null);
+            _config.TrustStore!.ValidateChain(_peerChain, Role == TlsRole.Client ? _serverName : null, _config.DangerousClock?.Invoke() ?? DateTime.Now, requiredUsage: null);
         }
 
         _transcript.Add(message);
@@ -100,7 +100,7 @@ public sealed partial class TlsConnection
     private void SendCertificateVerify(CertificateKeyPair certificate, SignatureScheme scheme)
     {
         var content = CertificateVerifyContent.Build(server: Role == TlsRole.Server, _transcript.Current());
-        var signature = certificate.Sign(scheme, content);
+        var signature = _config.DangerousDeterministicRandom is { } random ? Crypto.DeterministicSigning.Sign(certificate, scheme, content, random) : certificate.Sign(scheme, content);
         SendHandshake(TableMessage.CertificateVerify, HandshakeType.CertificateVerify, new CertificateVerifyMessage(scheme, signature).Write);
     }
 

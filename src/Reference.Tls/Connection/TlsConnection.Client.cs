@@ -47,8 +47,8 @@ public sealed partial class TlsConnection
     {
         _serverName = serverName;
         _clientKeyShares = InitialKeyShares();
-        byte[] sessionId = _config.MiddleboxCompatibility ? RandomNumberGenerator.GetBytes(32) : [];
-        _sentClientHello = BuildClientHello(RandomNumberGenerator.GetBytes(32), sessionId, cookie: null);
+        byte[] sessionId = _config.MiddleboxCompatibility ? TlsRandom.GetBytes(_config.DangerousDeterministicRandom, 32) : [];
+        _sentClientHello = BuildClientHello(TlsRandom.GetBytes(_config.DangerousDeterministicRandom, 32), sessionId, cookie: null);
         SendHandshake(TableMessage.ClientHello, HandshakeType.ClientHello, _sentClientHello.Write);
         //= https://www.rfc-editor.org/rfc/rfc8446#section-5.1
         //# legacy_record_version:  MUST be set to 0x0303 for all records
@@ -83,12 +83,12 @@ public sealed partial class TlsConnection
         var shares = new List<KeyShare>(2);
         if (_config.Groups.FirstOrDefault(KeyShare.IsKem) is var kem && KeyShare.IsKem(kem))
         {
-            shares.Add(KeyShare.Generate(kem));
+            shares.Add(KeyShare.Generate(kem, _config.DangerousDeterministicRandom));
         }
 
         if (_config.Groups.Where(g => !KeyShare.IsKem(g)).ToList() is [var classic, ..])
         {
-            shares.Add(KeyShare.Generate(classic));
+            shares.Add(KeyShare.Generate(classic, _config.DangerousDeterministicRandom));
         }
 
         //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.8

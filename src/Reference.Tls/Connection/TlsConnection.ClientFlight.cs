@@ -47,7 +47,7 @@ public sealed partial class TlsConnection
             //# new KeyShareEntry for the group indicated in the selected_group field
             //# of the triggering HelloRetryRequest.
             DisposeKeyShares();
-            _clientKeyShares.Add(KeyShare.Generate(group));
+            _clientKeyShares.Add(KeyShare.Generate(group, _config.DangerousDeterministicRandom));
         }
 
         _helloRetryRequest = hrr;

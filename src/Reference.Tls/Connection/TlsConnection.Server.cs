@@ -275,7 +275,7 @@ public sealed partial class TlsConnection
         };
         if (_config.SendHelloRetryCookie)
         {
-            _hrrCookie = RandomNumberGenerator.GetBytes(32);
+            _hrrCookie = TlsRandom.GetBytes(_config.DangerousDeterministicRandom, 32);
             hrr.Extensions.Add(new(ExtensionType.Cookie, CookieExtension.Encode(_hrrCookie)));
         }
 

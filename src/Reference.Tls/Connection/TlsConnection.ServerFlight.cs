@@ -14,7 +14,7 @@ public sealed partial class TlsConnection
     private void SendServerFlight(ClientHello hello, ServerChoice choice)
     {
         _serverChoice = choice;
-        var (serverShare, shared) = KeyShare.Respond(choice.Group, choice.ClientShare!.Value.KeyExchange);
+        var (serverShare, shared) = KeyShare.Respond(choice.Group, choice.ClientShare!.Value.KeyExchange, _config.DangerousDeterministicRandom);
         StartKeySchedule(choice.Suite);
         SendServerHello(hello, choice, serverShare);
         _schedule!.DeriveHandshakeSecrets(shared, _transcript.Current());
@@ -74,7 +74,7 @@ public sealed partial class TlsConnection
     {
         var serverHello = new ServerHello
         {
-            Random = RandomNumberGenerator.GetBytes(32),
+            Random = TlsRandom.GetBytes(_config.DangerousDeterministicRandom, 32),
             //= https://www.rfc-editor.org/rfc/rfc8446#section-4.1.3
             //# legacy_session_id_echo:  The contents of the client's
             //# legacy_session_id field.

@@ -13,18 +13,18 @@ internal sealed class EcdhKeyShare : KeyShare
     private readonly byte[] _publicKey;
     private bool _disposed;
 
-    private EcdhKeyShare(NamedGroup group, CurveInfo curve)
+    private EcdhKeyShare(NamedGroup group, CurveInfo curve, DeterministicRandom? random)
         : base(group)
     {
         _curve = curve;
-        _key = ECDiffieHellman.Create(curve.Curve);
+        _key = random is null ? ECDiffieHellman.Create(curve.Curve) : DeterministicEcdh.Create(curve.Curve, curve.CoordinateLength, random);
         var q = _key.ExportParameters(includePrivateParameters: false).Q;
         _publicKey = Encode(q, curve.CoordinateLength);
     }
 
     public override byte[] PublicKey => (byte[])_publicKey.Clone();
 
-    public static EcdhKeyShare Create(NamedGroup group) => new(group, CurveInfo.For(group));
+    public static EcdhKeyShare Create(NamedGroup group, DeterministicRandom? random = null) => new(group, CurveInfo.For(group), random);
 
     public override byte[] DeriveSharedSecret(ReadOnlySpan<byte> peerPublicKey)
     {

@@ -24,24 +24,24 @@ internal abstract class KeyShare : IDisposable
     /// Server side of a key exchange: our key_exchange answer to the client's share and the shared secret.
     /// For (EC)DHE that is a fresh key pair; for ML-KEM groups, a ciphertext encapsulated to the client's key.
     /// </summary>
-    public static (byte[] ServerShare, byte[] Secret) Respond(NamedGroup group, ReadOnlySpan<byte> clientShare)
+    public static (byte[] ServerShare, byte[] Secret) Respond(NamedGroup group, ReadOnlySpan<byte> clientShare, DeterministicRandom? random = null)
     {
         if (IsKem(group))
         {
-            return MlKemKeyShare.Encapsulate(group, clientShare);
+            return MlKemKeyShare.Encapsulate(group, clientShare, random);
         }
 
-        using var share = Generate(group);
+        using var share = Generate(group, random);
         var secret = share.DeriveSharedSecret(clientShare);
         return (share.PublicKey, secret);
     }
 
     /// <summary>A fresh key pair for <paramref name="group"/>; an unsupported group is a caller bug.</summary>
-    public static KeyShare Generate(NamedGroup group) => group switch
+    public static KeyShare Generate(NamedGroup group, DeterministicRandom? random = null) => group switch
     {
-        NamedGroup.X25519 => X25519KeyShare.CreateRandom(),
-        NamedGroup.Secp256r1 or NamedGroup.Secp384r1 or NamedGroup.Secp521r1 => EcdhKeyShare.Create(group),
-        _ when MlKemKeyShare.IsSupported(group) => MlKemKeyShare.Create(group),
+        NamedGroup.X25519 => X25519KeyShare.CreateRandom(random),
+        NamedGroup.Secp256r1 or NamedGroup.Secp384r1 or NamedGroup.Secp521r1 => EcdhKeyShare.Create(group, random),
+        _ when MlKemKeyShare.IsSupported(group) => MlKemKeyShare.Create(group, random),
         _ => throw TlsErrors.Usage($"named group 0x{(ushort)group:x4} is not supported for key exchange"),
     };
 

@@ -19,21 +19,21 @@ internal sealed class MlKemKeyShare : KeyShare
     private readonly byte[] _kemPublic;
     private readonly KeyShare? _classic;
 
-    private MlKemKeyShare(NamedGroup group, Layout layout)
+    private MlKemKeyShare(NamedGroup group, Layout layout, DeterministicRandom? random)
         : base(group)
     {
         _layout = layout;
         var generator = new MLKemKeyPairGenerator();
-        generator.Init(new MLKemKeyGenerationParameters(new SecureRandom(), layout.Kem));
+        generator.Init(new MLKemKeyGenerationParameters(TlsRandom.AsSecureRandom(random), layout.Kem));
         var pair = generator.GenerateKeyPair();
         _kemPrivate = (MLKemPrivateKeyParameters)pair.Private;
         _kemPublic = ((MLKemPublicKeyParameters)pair.Public).GetEncoded();
-        _classic = layout.Classic is { } classic ? Generate(classic) : null;
+        _classic = layout.Classic is { } classic ? Generate(classic, random) : null;
     }
 
     public static new bool IsSupported(NamedGroup group) => Layout.For(group) is not null;
 
-    public static MlKemKeyShare Create(NamedGroup group) => new(group, Layout.For(group)!);
+    public static MlKemKeyShare Create(NamedGroup group, DeterministicRandom? random = null) => new(group, Layout.For(group)!, random);
 
     public override byte[] PublicKey => _layout.Join(_kemPublic, _classic?.PublicKey ?? []);
 
@@ -50,12 +50,12 @@ internal sealed class MlKemKeyShare : KeyShare
     }
 
     /// <summary>Server side: encapsulates to the client's key and answers its classic share.</summary>
-    public static (byte[] ServerShare, byte[] Secret) Encapsulate(NamedGroup group, ReadOnlySpan<byte> clientShare)
+    public static (byte[] ServerShare, byte[] Secret) Encapsulate(NamedGroup group, ReadOnlySpan<byte> clientShare, DeterministicRandom? random = null)
     {
         var layout = Layout.For(group) ?? throw TlsErrors.Internal($"{group} is not an ML-KEM group");
         var (encapsulationKey, classicPeer) = layout.Split(clientShare, layout.EncapsulationKeyLength);
         var encapsulator = new MLKemEncapsulator(layout.Kem);
-        encapsulator.Init(ParseEncapsulationKey(layout.Kem, encapsulationKey));
+        encapsulator.Init(new ParametersWithRandom(ParseEncapsulationKey(layout.Kem, encapsulationKey), TlsRandom.AsSecureRandom(random)));
         var ciphertext = new byte[encapsulator.EncapsulationLength];
         var kemSecret = new byte[encapsulator.SecretLength];
         encapsulator.Encapsulate(ciphertext, 0, ciphertext.Length, kemSecret, 0, kemSecret.Length);
@@ -64,7 +64,7 @@ internal sealed class MlKemKeyShare : KeyShare
             return (ciphertext, kemSecret);
         }
 
-        using var ours = Generate(classic);
+        using var ours = Generate(classic, random);
         var classicSecret = ours.DeriveSharedSecret(classicPeer);
         return (layout.Join(ciphertext, ours.PublicKey), JoinSecrets(layout, kemSecret, classicSecret));
     }

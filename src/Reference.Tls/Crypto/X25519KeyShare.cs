@@ -29,11 +29,11 @@ internal sealed class X25519KeyShare : KeyShare
 
     public override byte[] PublicKey => (byte[])_publicKey.Clone();
 
-    public static X25519KeyShare CreateRandom()
+    public static X25519KeyShare CreateRandom(DeterministicRandom? random = null)
     {
         // Any 32 random bytes are a valid X25519 secret: the scalar is clamped when it is used (RFC 7748 §5).
         var privateKey = new byte[KeyLength];
-        RandomNumberGenerator.Fill(privateKey);
+        TlsRandom.Fill(random, privateKey);
         return new X25519KeyShare(privateKey);
     }
 
