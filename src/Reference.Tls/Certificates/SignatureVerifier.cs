@@ -30,6 +30,10 @@ internal static class SignatureVerifier
         //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.3
         //# The SHA-1 algorithm
         //# MUST NOT be used in any signatures of CertificateVerify messages.
+        //
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.3
+        //# In particular, MD5 [SLOTH], SHA-224, and DSA
+        //# MUST NOT be used.
         if (!IsSupported(scheme))
         {
             throw TlsErrors.IllegalParameter($"signature scheme {scheme} (0x{(ushort)scheme:x4}) is not allowed in a TLS 1.3 CertificateVerify");
@@ -42,6 +46,14 @@ internal static class SignatureVerifier
         //# in the sender's end-entity certificate.  RSA signatures MUST use an
         //# RSASSA-PSS algorithm, regardless of whether RSASSA-PKCS1-v1_5
         //# algorithms appear in "signature_algorithms".
+        //
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.3
+        //# If the public key is carried in an X.509
+        //# certificate, it MUST use the rsaEncryption OID [RFC5280].
+        //
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.3
+        //# If the public key is carried in an X.509 certificate,
+        //# it MUST use the RSASSA-PSS OID [RFC5756].
         if (!PublicKeys.SchemesFor(key.Kind).Contains(scheme))
         {
             throw TlsErrors.IllegalParameter($"signature scheme {scheme} does not fit the certificate's {key.Kind} key");
@@ -104,6 +116,10 @@ internal static class SignatureVerifier
             //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.3
             //# The length of the Salt MUST be equal to the length of the output
             //# of the digest algorithm.
+            //
+            //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.3
+            //# The length of the Salt MUST be equal to the length of the digest
+            //# algorithm.
             return rsa.VerifyData(message, signature, hash, RSASignaturePadding.Pss);
         }
         catch (CryptographicException)
