@@ -34,6 +34,10 @@ internal static class SignatureVerifier
         //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.3
         //# In particular, MD5 [SLOTH], SHA-224, and DSA
         //# MUST NOT be used.
+        //
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.3
+        //# Endpoints SHOULD NOT negotiate these algorithms but are
+        //# permitted to do so solely for backward compatibility.
         if (!IsSupported(scheme))
         {
             throw TlsErrors.IllegalParameter($"signature scheme {scheme} (0x{(ushort)scheme:x4}) is not allowed in a TLS 1.3 CertificateVerify");
@@ -129,6 +133,11 @@ internal static class SignatureVerifier
     }
 
     /// <summary>An id-RSASSA-PSS key may restrict its hash in RSASSA-PSS-params; that hash must be the scheme's.</summary>
+    // The scheme fixes MGF1 with the same hash and a salt as long as the hash, so the hash is the parameter to compare.
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.3
+    //# If the corresponding public key's parameters are
+    //# present, then the parameters in the signature MUST be identical to
+    //# those in the public key.
     private static void CheckPssKeyParameters(byte[] parameters, HashAlgorithmName hash)
     {
         if (parameters.Length == 0 || parameters is [0x05, 0x00])

@@ -182,7 +182,14 @@ public class AlgorithmComplianceTests
     //= type=test
     //# In particular, MD5 [SLOTH], SHA-224, and DSA
     //# MUST NOT be used.
+    //
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.3
+    //= type=test
+    //# Endpoints SHOULD NOT negotiate these algorithms but are
+    //# permitted to do so solely for backward compatibility.
     [Theory]
+    [InlineData(0x0201)]
+    [InlineData(0x0203)]
     [InlineData(0x0101)]
     [InlineData(0x0102)]
     [InlineData(0x0103)]
@@ -193,7 +200,7 @@ public class AlgorithmComplianceTests
     [InlineData(0x0402)]
     [InlineData(0x0502)]
     [InlineData(0x0602)]
-    public void MD5_SHA_224_and_DSA_schemes_are_refused_for_CertificateVerify(int scheme)
+    public void MD5_SHA_1_SHA_224_and_DSA_schemes_are_refused_for_CertificateVerify(int scheme)
     {
         Assert.False(SignatureVerifier.IsSupported((SignatureScheme)scheme));
         var leaf = Leaf(InMemoryPair.Pki(KeyKind.EcdsaP256).ServerChainPem);
@@ -338,6 +345,13 @@ public class AlgorithmComplianceTests
     //# The phrases "terminate the connection with an X alert" and "abort the
     //# handshake with an X alert" mean that the implementation MUST send alert
     //# X if it sends any alert.
+    //
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-6.2
+    //= type=test
+    //# In the rest of this specification, when the phrases "terminate the
+    //# connection" and "abort the handshake" are used without a specific alert
+    //# it means that the implementation SHOULD send the alert indicated by the
+    //# descriptions below.
     //
     //= https://www.rfc-editor.org/rfc/rfc8446#section-6
     //= type=test
