@@ -30,6 +30,14 @@ internal static class SignatureVerifier
         //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.3
         //# The SHA-1 algorithm
         //# MUST NOT be used in any signatures of CertificateVerify messages.
+        //
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.3
+        //# In particular, MD5 [SLOTH], SHA-224, and DSA
+        //# MUST NOT be used.
+        //
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.3
+        //# Endpoints SHOULD NOT negotiate these algorithms but are
+        //# permitted to do so solely for backward compatibility.
         if (!IsSupported(scheme))
         {
             throw TlsErrors.IllegalParameter($"signature scheme {scheme} (0x{(ushort)scheme:x4}) is not allowed in a TLS 1.3 CertificateVerify");
@@ -42,6 +50,14 @@ internal static class SignatureVerifier
         //# in the sender's end-entity certificate.  RSA signatures MUST use an
         //# RSASSA-PSS algorithm, regardless of whether RSASSA-PKCS1-v1_5
         //# algorithms appear in "signature_algorithms".
+        //
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.3
+        //# If the public key is carried in an X.509
+        //# certificate, it MUST use the rsaEncryption OID [RFC5280].
+        //
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.3
+        //# If the public key is carried in an X.509 certificate,
+        //# it MUST use the RSASSA-PSS OID [RFC5756].
         if (!PublicKeys.SchemesFor(key.Kind).Contains(scheme))
         {
             throw TlsErrors.IllegalParameter($"signature scheme {scheme} does not fit the certificate's {key.Kind} key");
@@ -104,6 +120,10 @@ internal static class SignatureVerifier
             //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.3
             //# The length of the Salt MUST be equal to the length of the output
             //# of the digest algorithm.
+            //
+            //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.3
+            //# The length of the Salt MUST be equal to the length of the digest
+            //# algorithm.
             return rsa.VerifyData(message, signature, hash, RSASignaturePadding.Pss);
         }
         catch (CryptographicException)
@@ -113,6 +133,11 @@ internal static class SignatureVerifier
     }
 
     /// <summary>An id-RSASSA-PSS key may restrict its hash in RSASSA-PSS-params; that hash must be the scheme's.</summary>
+    // The scheme fixes MGF1 with the same hash and a salt as long as the hash, so the hash is the parameter to compare.
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.3
+    //# If the corresponding public key's parameters are
+    //# present, then the parameters in the signature MUST be identical to
+    //# those in the public key.
     private static void CheckPssKeyParameters(byte[] parameters, HashAlgorithmName hash)
     {
         if (parameters.Length == 0 || parameters is [0x05, 0x00])

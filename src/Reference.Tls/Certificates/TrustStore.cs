@@ -194,6 +194,12 @@ public sealed class TrustStore
         string details = string.Join("; ", statuses.Select(s => $"{s.Status}: {s.StatusInformation.Trim()}"));
         string what = $"certificate chain for '{leaf.Subject}' did not validate ({details})";
 
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.2.2
+        //# If the client cannot construct an acceptable chain using the provided
+        //# certificates and decides to abort the handshake, then it MUST abort
+        //# the handshake with an appropriate certificate-related alert (by
+        //# default, "unsupported_certificate"; see Section 6.2 for more
+        //# information).
         AlertDescription alert =
             (flags & (X509ChainStatusFlags.NotSignatureValid | X509ChainStatusFlags.Cyclic)) != 0 ? AlertDescription.BadCertificate
             //= https://www.rfc-editor.org/rfc/rfc8446#section-6.2

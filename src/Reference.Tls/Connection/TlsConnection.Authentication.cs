@@ -23,10 +23,26 @@ public sealed partial class TlsConnection
 
         foreach (var entry in certificate.Entries)
         {
+            //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.2
+            //# Extensions in the Certificate message from the server MUST
+            //# correspond to ones from the ClientHello message.
+            //
+            //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.2
+            //# Extensions in
+            //# the Certificate message from the client MUST correspond to
+            //# extensions in the CertificateRequest message from the server.
             // We request no OCSP or SCT responses, so any entry extension is unsolicited.
             ExtensionBlockRules.RejectCertificateEntryExtensions(entry.Extensions);
         }
 
+        // The first entry is taken as the end-entity certificate; the rest only help X509Chain build a path
+        // (ExtraStore), so extra certificates and any order among them are accepted.
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.2
+        //# For maximum
+        //# compatibility, all implementations SHOULD be prepared to handle
+        //# potentially extraneous certificates and arbitrary orderings from any
+        //# TLS version, with the exception of the end-entity certificate which
+        //# MUST be first.
         _peerChain = certificate.Entries.Select(e => e.Data).ToList();
         if (_peerChain.Count > 0 && !_config.DangerousDisableCertificateVerification)
         {

@@ -122,11 +122,21 @@ public sealed partial class TlsConnection
             //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.3
             //# Clients which desire the server to authenticate itself via a certificate
             //# MUST send the "signature_algorithms" extension.
+            //
+            //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.3
+            //# Clients
+            //# offering these values MUST list them as the lowest priority
+            //# (listed after all other algorithms in SignatureSchemeList).
             new(ExtensionType.SignatureAlgorithms, U16ListExtension.Encode(_config.SignatureSchemes)),
         };
         //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.2.2
         //# As servers MAY require the presence of the "server_name" extension,
         //# clients SHOULD send this extension, when applicable.
+        // The engine never offers truncated_hmac (RFC 6066 extension 4), with or without an s2n policy.
+        //= https://www.rfc-editor.org/rfc/rfc8446#appendix-D.5
+        //# Implementations MUST NOT use the Truncated HMAC extension, defined in
+        //# Section 7 of [RFC6066], as it is not applicable to AEAD algorithms
+        //# and has been shown to be insecure in some scenarios.
         if (_serverName is not null)
         {
             ext.Add(new(ExtensionType.ServerName, ServerNameExtension.Encode(_serverName)));
@@ -169,6 +179,12 @@ public sealed partial class TlsConnection
     /// <summary>Checks shared by ServerHello and HelloRetryRequest (RFC 8446 §4.1.3, §4.1.4); returns the suite.</summary>
     private CipherSuiteSpec CheckServerHelloCommon(ServerHello hello, ExtensionContext context)
     {
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.1.4
+        //# Upon receipt of a HelloRetryRequest, the client MUST check the
+        //# legacy_version, legacy_session_id_echo, cipher_suite, and
+        //# legacy_compression_method as specified in Section 4.1.3 and then
+        //# process the extensions, starting with determining the version using
+        //# "supported_versions".
         var offered = _sentClientHello!;
         //= https://www.rfc-editor.org/rfc/rfc8446#appendix-D.5
         //# Any endpoint
@@ -194,6 +210,18 @@ public sealed partial class TlsConnection
         //# A client which receives a
         //# cipher suite that was not offered MUST abort the handshake with an
         //# "illegal_parameter" alert.
+        //
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.1.4
+        //# A client which receives a cipher suite that was not offered MUST
+        //# abort the handshake.
+        //
+        //= https://www.rfc-editor.org/rfc/rfc8446#appendix-D.5
+        //# Implementations MUST NOT offer or
+        //# negotiate RC4 cipher suites for any version of TLS for any reason.
+        //
+        //= https://www.rfc-editor.org/rfc/rfc8446#appendix-D.5
+        //# Ciphers with a strength less than 112 bits MUST NOT be offered or
+        //# negotiated for any version of TLS for any reason.
         if (!offered.CipherSuites.Contains(hello.CipherSuite) || !CipherSuiteSpec.TryGet(hello.CipherSuite, out var suite))
         {
             throw TlsErrors.IllegalParameter($"server selected cipher suite 0x{hello.CipherSuite:X4} that was not offered");
@@ -247,6 +275,16 @@ public sealed partial class TlsConnection
         //# version not offered by the client or contains a version prior to
         //# TLS 1.3, the client MUST abort the handshake with an
         //# "illegal_parameter" alert.
+        //
+        //= https://www.rfc-editor.org/rfc/rfc8446#appendix-D.5
+        //# The security of SSL 3.0 [RFC6101] is considered insufficient for the
+        //# reasons enumerated in [RFC7568], and it MUST NOT be negotiated for
+        //# any reason.
+        //
+        //= https://www.rfc-editor.org/rfc/rfc8446#appendix-D.5
+        //# The security of SSL 2.0 [SSL2] is considered insufficient for the
+        //# reasons enumerated in [RFC6176], and it MUST NOT be negotiated for
+        //# any reason.
         if (SupportedVersionsExtension.DecodeServer(data) != ProtocolVersion.Tls13)
         {
             throw TlsErrors.IllegalParameter("server selected a version that was not offered");
@@ -281,6 +319,10 @@ public sealed partial class TlsConnection
         //# "key_share" extension was received by the client, the client MUST
         //# verify that the selected NamedGroup in the ServerHello is the same as
         //# that in the HelloRetryRequest.
+        //
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.8
+        //# If this check fails, the client MUST
+        //# abort the handshake with an "illegal_parameter" alert.
         var ours = _clientKeyShares.Find(k => k.Group == share.Group)
             ?? throw TlsErrors.IllegalParameter($"server key share for {share.Group}, which the client did not send");
         var shared = ours.DeriveSharedSecret(share.KeyExchange);

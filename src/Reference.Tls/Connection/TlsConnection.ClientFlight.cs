@@ -79,6 +79,12 @@ public sealed partial class TlsConnection
         //# The client MUST check EncryptedExtensions for the presence of any
         //# forbidden extensions and if any are found MUST abort the handshake with
         //# an "illegal_parameter" alert.
+        // A supported_groups list here passes (the client offered the extension) but nothing reads it,
+        // so the server's preferences cannot change this handshake.
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.7
+        //# Clients MUST NOT act upon any information
+        //# found in "supported_groups" prior to successful completion of the
+        //# handshake
         ExtensionBlock.RejectUnsolicited(ee.Extensions, _sentClientHello!.Extensions);
         if (ExtensionBlock.Find(ee.Extensions, ExtensionType.ApplicationLayerProtocolNegotiation) is { } alpn)
         {

@@ -94,6 +94,12 @@ public sealed partial class TlsConnection
         CryptographicOperations.ZeroMemory(current);
         //= https://www.rfc-editor.org/rfc/rfc8446#section-4.6.3
         //# Upon receiving a KeyUpdate, the receiver MUST update its receiving keys.
+        // The read key moves only here, after the KeyUpdate itself was opened with the old key: a record
+        // sealed under the new key before it fails to open (bad_record_mac).
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.6.3
+        //# Additionally, both sides MUST enforce that a KeyUpdate
+        //# with the old key is received before accepting any messages encrypted
+        //# with the new key.
         SetReadSecret(_readApplicationSecret, "KeyUpdate");
         _keyUpdatesReceived++;
         //= https://www.rfc-editor.org/rfc/rfc8446#section-4.6.3

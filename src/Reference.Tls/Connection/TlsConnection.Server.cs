@@ -80,6 +80,10 @@ public sealed partial class TlsConnection
         //# If the "supported_versions" extension is absent and the server only
         //# supports versions greater than ClientHello.legacy_version, the server
         //# MUST abort the handshake with a "protocol_version" alert.
+        //
+        //= https://www.rfc-editor.org/rfc/rfc8446#appendix-D.2
+        //# Servers will receive various TLS 1.x versions in this field, but its
+        //# value MUST always be ignored.
         var versions = ExtensionBlock.Find(hello.Extensions, ExtensionType.SupportedVersions);
         if (versions is null || !SupportedVersionsExtension.DecodeClient(versions).Contains(ProtocolVersion.Tls13))
         {

@@ -168,6 +168,10 @@ public sealed partial class TlsConnection : IDisposable
         }
 
         //= https://www.rfc-editor.org/rfc/rfc8446#section-6.1
+        //# Either party MAY initiate a close of its write side of the connection by
+        //# sending a "close_notify" alert.
+        //
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-6.1
         //# Each party MUST send a "close_notify" alert before closing its write
         //# side of the connection, unless it has already sent some error alert.
         SendAlert(AlertLevel.Warning, AlertDescription.CloseNotify);

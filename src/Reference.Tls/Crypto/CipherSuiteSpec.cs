@@ -18,6 +18,9 @@ internal enum AeadAlgorithm
 internal sealed class CipherSuiteSpec
 {
     /// <summary>Every TLS 1.3 suite uses a 12-byte per-record nonce (RFC 8446 §5.3, iv_length).</summary>
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-5.3
+    //# An AEAD algorithm where N_MAX is less than 8 bytes
+    //# MUST NOT be used with TLS.
     public const int IvLength = 12;
 
     public static readonly CipherSuiteSpec Aes128GcmSha256 =
@@ -29,6 +32,10 @@ internal sealed class CipherSuiteSpec
     public static readonly CipherSuiteSpec ChaCha20Poly1305Sha256 =
         new(CipherSuite.TlsChacha20Poly1305Sha256, AeadAlgorithm.ChaCha20Poly1305, HashAlgorithmName.SHA256, 32, 32);
 
+    // The only AEADs the engine can use: AES-GCM and ChaCha20-Poly1305 add a 16-byte tag and nothing else.
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-5.2
+    //# An AEAD algorithm used in TLS 1.3 MUST NOT produce an expansion
+    //# greater than 255 octets.
     private static readonly CipherSuiteSpec[] Suites = [Aes128GcmSha256, Aes256GcmSha384, ChaCha20Poly1305Sha256];
 
     private CipherSuiteSpec(CipherSuite id, AeadAlgorithm aead, HashAlgorithmName hash, int hashLength, int keyLength)
@@ -57,6 +64,14 @@ internal sealed class CipherSuiteSpec
         TryGet((ushort)id, out var spec) ? spec : throw TlsErrors.Usage($"cipher suite 0x{(ushort)id:x4} is not a TLS 1.3 suite");
 
     /// <summary>Looks up a suite by its wire value; false for anything that is not one of the three TLS 1.3 suites.</summary>
+    // Only these three suites can ever be negotiated: no RC4, NULL, EXPORT, DES or 3DES suite has a spec.
+    //= https://www.rfc-editor.org/rfc/rfc8446#appendix-D.5
+    //# Implementations MUST NOT offer or
+    //# negotiate RC4 cipher suites for any version of TLS for any reason.
+    //
+    //= https://www.rfc-editor.org/rfc/rfc8446#appendix-D.5
+    //# Ciphers with a strength less than 112 bits MUST NOT be offered or
+    //# negotiated for any version of TLS for any reason.
     public static bool TryGet(ushort wireValue, [NotNullWhen(true)] out CipherSuiteSpec? spec)
     {
         foreach (var s in Suites)

@@ -70,6 +70,10 @@ internal sealed class X25519KeyShare : KeyShare
         //# Implementations MUST check whether the computed Diffie-Hellman shared
         //# secret is the all-zero value and abort if so, as described in
         //# Section 6 of [RFC7748].
+        //
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-7.4.2
+        //# For these curves, implementations SHOULD use the approach
+        //# specified in [RFC7748] to calculate the Diffie-Hellman shared secret.
         bool nonZero = X25519.CalculateAgreement(_privateKey, 0, peer, 0, shared, 0);
         if (!nonZero)
         {

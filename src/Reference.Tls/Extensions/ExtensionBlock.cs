@@ -80,6 +80,11 @@ internal static class ExtensionBlock
             //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2
             //# There MUST NOT be more than one extension of the same type in a given
             //# extension block.
+            //
+            //= https://www.rfc-editor.org/rfc/rfc8446#section-6
+            //# Peers which receive a message which is syntactically correct but
+            //# semantically invalid (e.g., a DHE share of p - 1, or an invalid enum)
+            //# MUST terminate the connection with an "illegal_parameter" alert.
             if (list.Exists(e => e.Type == type))
             {
                 throw TlsErrors.IllegalParameter($"duplicate extension {type}");

@@ -116,6 +116,11 @@ internal sealed class RecordLayer : IDisposable
         //# If a TLS
         //# implementation receives an unexpected record type, it MUST terminate
         //# the connection with an "unexpected_message" alert.
+        // An SSL 2.0 CLIENT-HELLO starts with a length byte that has the high bit set (0x80..), never a
+        // TLS content type, so it is refused here before any handshake processing.
+        //= https://www.rfc-editor.org/rfc/rfc8446#appendix-D.5
+        //# Implementations MUST NOT negotiate TLS 1.3 or later
+        //# using an SSL version 2.0 compatible CLIENT-HELLO.
         if (type is not (ContentType.ChangeCipherSpec or ContentType.Alert or ContentType.Handshake or ContentType.ApplicationData))
         {
             throw TlsErrors.Unexpected($"unknown record content type {(byte)type}");

@@ -57,6 +57,11 @@ internal ref struct TlsReader
 
     private ReadOnlySpan<byte> CheckedVector(int length, int min, int max)
     {
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-6
+        //# Peers which receive a message which
+        //# cannot be parsed according to the syntax (e.g., have a length
+        //# extending beyond the message boundary or contain an out-of-range
+        //# length) MUST terminate the connection with a "decode_error" alert.
         if (length < min || length > max)
         {
             throw TlsErrors.Decode($"vector length {length} outside [{min}, {max}]");
@@ -65,6 +70,7 @@ internal ref struct TlsReader
         return Take(length);
     }
 
+    // Every read ends here: a length running past the message is decode_error (RFC 8446 §6, cited above).
     private ReadOnlySpan<byte> Take(int count)
     {
         if ((uint)count > (uint)_span.Length)
