@@ -31,6 +31,20 @@ public sealed class CertificateKeyPair : IDisposable
     /// <summary>The TLS 1.3 CertificateVerify schemes this key can sign with, in preference order.</summary>
     internal IReadOnlyList<SignatureScheme> SignatureSchemes { get; }
 
+    /// <summary>Whether the leaf certificate names <paramref name="hostName"/> (exactly or by wildcard).</summary>
+    internal bool MatchesHostName(string hostName)
+    {
+        try
+        {
+            using var leaf = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(ChainDer[0]);
+            return leaf.MatchesHostname(hostName);
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>The leaf's private key (deterministic-mode signing only).</summary>
     internal LoadedPrivateKey PrivateKey => _disposed ? throw TlsErrors.Usage("the CertificateKeyPair has been disposed") : _key;
 

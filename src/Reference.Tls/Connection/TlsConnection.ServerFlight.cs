@@ -26,7 +26,7 @@ public sealed partial class TlsConnection
         //= https://www.rfc-editor.org/rfc/rfc8446#section-4.3.1
         //# In all handshakes, the server MUST send the EncryptedExtensions message
         //# immediately after the ServerHello message.
-        SendHandshake(TableMessage.EncryptedExtensions, HandshakeType.EncryptedExtensions, BuildEncryptedExtensions(hello, choice).Write);
+        SendHandshake(TableMessage.EncryptedExtensions, HandshakeType.EncryptedExtensions, BuildEncryptedExtensions(choice, _config.Certificate!).Write);
         //= https://www.rfc-editor.org/rfc/rfc8446#section-4.3.2
         //# A server which is authenticating with a certificate MAY optionally
         //# request a certificate from the client.
@@ -93,11 +93,12 @@ public sealed partial class TlsConnection
         SendHandshake(TableMessage.ServerHello, HandshakeType.ServerHello, serverHello.Write);
     }
 
-    private static EncryptedExtensions BuildEncryptedExtensions(ClientHello hello, ServerChoice choice)
+    private static EncryptedExtensions BuildEncryptedExtensions(ServerChoice choice, CertificateKeyPair certificate)
     {
         var ext = new List<Extension>();
-        // s2n acknowledges a server_name it received with an empty extension (RFC 6066 §3).
-        if (choice.ServerName is not null && ExtensionBlock.Find(hello.Extensions, ExtensionType.ServerName) is not null)
+        // Like s2n, acknowledge the server_name (empty extension, RFC 6066 §3) only when our certificate
+        // was chosen for that name, i.e. the leaf matches it.
+        if (choice.ServerName is { } name && certificate.MatchesHostName(name))
         {
             ext.Add(new(ExtensionType.ServerName, []));
         }
