@@ -1,0 +1,10 @@
+using System.Runtime.InteropServices;
+
+namespace Reference.S2n;
+
+/// <summary>Entry points used only by <see cref="S2nMemoryConnection"/> (memory tuning of idle connections).</summary>
+internal static unsafe partial class S2nNative
+{
+    [LibraryImport(Lib)] internal static partial int s2n_connection_set_dynamic_buffers(nint conn, [MarshalAs(UnmanagedType.U1)] bool enabled);
+    [LibraryImport(Lib)] internal static partial int s2n_connection_release_buffers(nint conn);
+}
