@@ -1,0 +1,109 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Org.BouncyCastle.Crypto.Agreement;
+using Org.BouncyCastle.Crypto.Generators;
+using Org.BouncyCastle.Crypto.Parameters;
+using Org.BouncyCastle.Security;
+using Reference.Tls.Certificates;
+
+namespace Reference.Bench;
+
+/// <summary>
+/// Helpers for profiling our engine: a steady loop to attach dotnet-trace to (<c>--loop handshake|bulk SECONDS</c>)
+/// and a Stopwatch breakdown of the cryptographic primitives one handshake needs (<c>--breakdown</c>).
+/// </summary>
+internal static class Profiling
+{
+    public static int Loop(string what, double seconds)
+    {
+        var harness = new OursHarness();
+        var deadline = Stopwatch.GetTimestamp() + (long)(seconds * Stopwatch.Frequency);
+        long count = 0;
+        if (what == "handshake")
+        {
+            var handshaker = harness.CreateHandshaker(HandshakeCase.EcdsaX25519);
+            while (Stopwatch.GetTimestamp() < deadline) { handshaker.HandshakeOnce(); count++; }
+        }
+        else
+        {
+            var scenario = BulkCase.All.First(b => b.Name.StartsWith(what, StringComparison.OrdinalIgnoreCase));
+            using var pair = harness.CreateBulkPair(scenario);
+            while (Stopwatch.GetTimestamp() < deadline) { pair.Transfer(64); count += 64; }
+        }
+        Console.WriteLine($"{what}: {count} operations in {seconds} s");
+        return 0;
+    }
+
+    /// <summary>Average microseconds of each primitive and of each handshake phase, measured in isolation.</summary>
+    public static int Breakdown(int iterations)
+    {
+        var pki = Pki.Get(KeyKind.EcdsaP256);
+        Time("our full handshake pair (ECDSA P-256 + X25519)", iterations, new OursHarness().CreateHandshaker(HandshakeCase.EcdsaX25519).HandshakeOnce);
+        Time("TlsConnection.CreateClient (ClientHello)", iterations, () =>
+        {
+            var (client, _) = OursHarness.Configs(KeyKind.EcdsaP256, "20190801", null);
+            TlsConnection.CreateClient(client, "localhost").Dispose();
+        });
+        Time("OursHarness.Configs (PEM parse of chain + key)", iterations, () => OursHarness.Configs(KeyKind.EcdsaP256, "20190801", null));
+        PrimitiveTimes(pki, iterations);
+        return 0;
+    }
+
+    private static void PrimitiveTimes(GeneratedPki pki, int iterations)
+    {
+        using var ecdsa = ECDsa.Create();
+        ecdsa.ImportFromPem(pki.ServerKeyPem);
+        byte[] hash = SHA256.HashData("x"u8);
+        byte[] signature = ecdsa.SignHash(hash);
+        Time("ECDSA P-256 sign (.NET)", iterations, () => ecdsa.SignHash(hash));
+        Time("ECDSA P-256 verify (.NET)", iterations, () => ecdsa.VerifyHash(hash, signature));
+        Time("ECDH P-256 keygen + derive (.NET)", iterations, () =>
+        {
+            using var a = ECDiffieHellman.Create(ECCurve.NamedCurves.nistP256);
+            using var b = ECDiffieHellman.Create(ECCurve.NamedCurves.nistP256);
+            a.DeriveRawSecretAgreement(b.PublicKey);
+        });
+        var random = new SecureRandom();
+        Time("X25519 keygen + agree (BouncyCastle)", iterations, () =>
+        {
+            var generator = new X25519KeyPairGenerator();
+            generator.Init(new X25519KeyGenerationParameters(random));
+            var a = generator.GenerateKeyPair();
+            var b = generator.GenerateKeyPair();
+            var agreement = new X25519Agreement();
+            agreement.Init(a.Private);
+            var secret = new byte[32];
+            agreement.CalculateAgreement(b.Public, secret, 0);
+        });
+        var chain = new X509Certificate2Collection();
+        chain.ImportFromPem(pki.ServerChainPem);
+        byte[] leafDer = chain[0].RawData;
+        Time("X509Certificate2 parse of the leaf (DER)", iterations, () => X509CertificateLoader.LoadCertificate(leafDer).Dispose());
+        var root = X509Certificate2.CreateFromPem(pki.CaPem);
+        Time("X509Chain.Build leaf->intermediate->root (.NET)", iterations, () =>
+        {
+            using var x509 = new X509Chain();
+            x509.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+            x509.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+            x509.ChainPolicy.CustomTrustStore.Add(root);
+            x509.ChainPolicy.ExtraStore.Add(chain[1]);
+            x509.Build(chain[0]);
+        });
+        byte[] prk = new byte[48];
+        Time("HKDF-Expand-Label (SHA-384, 32 B)", iterations * 10, () => HKDF.Expand(HashAlgorithmName.SHA384, prk, 32, "tls13 key"u8.ToArray()));
+    }
+
+    private static void Time(string what, int iterations, Action action)
+    {
+        for (int i = 0; i < Math.Max(3, iterations / 10); i++)
+            action();
+        long allocated = GC.GetAllocatedBytesForCurrentThread();
+        long start = Stopwatch.GetTimestamp();
+        for (int i = 0; i < iterations; i++)
+            action();
+        double micros = Stopwatch.GetElapsedTime(start).TotalMicroseconds / iterations;
+        double bytes = (GC.GetAllocatedBytesForCurrentThread() - allocated) / (double)iterations;
+        Console.WriteLine($"{micros,10:0.0} µs {bytes,10:0} B  {what}");
+    }
+}
