@@ -46,8 +46,34 @@ internal static class Profiling
             TlsConnection.CreateClient(client, "localhost").Dispose();
         });
         Time("OursHarness.Configs (PEM parse of chain + key)", iterations, () => OursHarness.Configs(KeyKind.EcdsaP256, "20190801", null));
+        EngineStepTimes(pki, iterations);
         PrimitiveTimes(pki, iterations);
         return 0;
+    }
+
+    /// <summary>The engine's own certificate and connection steps, called directly.</summary>
+    private static void EngineStepTimes(GeneratedPki pki, int iterations)
+    {
+        var (clientConfig, serverConfig) = OursHarness.Configs(KeyKind.EcdsaP256, "20190801", null);
+        Time("TlsConnection.CreateServer (no I/O yet)", iterations, () => TlsConnection.CreateServer(serverConfig).Dispose());
+        Time("TlsConnection.CreateClient (builds ClientHello, X25519 keygen)", iterations,
+            () => TlsConnection.CreateClient(clientConfig, "localhost").Dispose());
+        var chain = new X509Certificate2Collection();
+        chain.ImportFromPem(pki.ServerChainPem);
+        var chainDer = chain.Select(c => c.RawData).ToList();
+        var trust = TrustStore.FromPem(pki.CaPem);
+        Time("TrustStore.ValidateChain (client side, per handshake)", iterations, () => trust.ValidateChain(chainDer, "localhost"));
+        using var ecdsa = ECDsa.Create();
+        ecdsa.ImportFromPem(pki.ServerKeyPem);
+        byte[] message = new byte[130];
+        byte[] signature = ecdsa.SignData(message, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
+        Time("SignatureVerifier.Verify (CertificateVerify, re-parses the leaf)", iterations,
+            () => SignatureVerifier.Verify(SignatureScheme.EcdsaSecp256r1Sha256, chainDer[0], message, signature));
+        byte[] secret = new byte[48];
+        Time("Hkdf.ExpandLabel (SHA-384, 48 B)", iterations * 10,
+            () => Reference.Tls.KeySchedule.Hkdf.ExpandLabel(HashAlgorithmName.SHA384, secret, "c hs traffic", secret, 48));
+        byte[] info = new byte[30];
+        Time("HMAC-SHA384 one-shot (= HKDF-Expand of one block)", iterations * 10, () => HMACSHA384.HashData(secret, info));
     }
 
     private static void PrimitiveTimes(GeneratedPki pki, int iterations)
