@@ -108,6 +108,13 @@ public sealed unsafe class S2nMemoryConnection : IDisposable
     public void UseDynamicBuffers() =>
         S2nConfig.Check(S2nNative.s2n_connection_set_dynamic_buffers(Handle, true), "s2n_connection_set_dynamic_buffers", _conn);
 
+    /// <summary>
+    /// Sends full 16 KiB records (s2n_connection_prefer_throughput); by default s2n caps records at
+    /// about 8 KB, so a 16 KiB write would become two records and a fragment.
+    /// </summary>
+    public void PreferThroughput() =>
+        S2nConfig.Check(S2nNative.s2n_connection_prefer_throughput(Handle), "s2n_connection_prefer_throughput", _conn);
+
     /// <summary>Drops the empty managed transport buffers, so an idle connection holds only what s2n holds.</summary>
     public void TrimTransport()
     {
