@@ -85,6 +85,20 @@ internal static class Profiling
             using var b = ECDiffieHellman.Create(ECCurve.NamedCurves.nistP256);
             a.DeriveRawSecretAgreement(b.PublicKey);
         });
+        using var fixedPeer = ECDiffieHellman.Create(ECCurve.NamedCurves.nistP256);
+        var peerPoint = fixedPeer.ExportParameters(false).Q;
+        Time("  ECDH P-256 keygen only: ECDiffieHellman.Create(curve) + export Q", iterations, () =>
+        {
+            using var a = ECDiffieHellman.Create(ECCurve.NamedCurves.nistP256);
+            a.ExportParameters(false);
+        });
+        Time("  ECDH P-256 peer import: ECDiffieHellman.Create(ECParameters{Q})", iterations, () =>
+        {
+            using var peer = ECDiffieHellman.Create(new ECParameters { Curve = ECCurve.NamedCurves.nistP256, Q = peerPoint });
+        });
+        using var mine = ECDiffieHellman.Create(ECCurve.NamedCurves.nistP256);
+        using var imported = ECDiffieHellman.Create(new ECParameters { Curve = ECCurve.NamedCurves.nistP256, Q = peerPoint });
+        Time("  ECDH P-256 derive only: DeriveRawSecretAgreement", iterations, () => mine.DeriveRawSecretAgreement(imported.PublicKey));
         var random = new SecureRandom();
         Time("X25519 keygen + agree (BouncyCastle)", iterations, () =>
         {
