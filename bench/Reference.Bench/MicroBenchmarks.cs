@@ -4,7 +4,8 @@ namespace Reference.Bench;
 
 /// <summary>
 /// BenchmarkDotNet micro benchmarks of our engine with the MemoryDiagnoser (allocated bytes per
-/// operation): <c>dotnet run -c Release --project bench/Reference.Bench -- --bdn --filter '*'</c>.
+/// operation): from the repository root,
+/// <c>dotnet run -c Release --project bench/Reference.Bench -- --bdn --filter '*' --artifacts /tmp/bdn</c>.
 /// </summary>
 [MemoryDiagnoser]
 public class OurEngineBenchmarks
