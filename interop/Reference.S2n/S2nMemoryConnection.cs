@@ -104,10 +104,6 @@ public sealed unsafe class S2nMemoryConnection : IDisposable
         }
     }
 
-    /// <summary>Frees s2n's I/O buffers whenever they are empty (s2n_connection_set_dynamic_buffers).</summary>
-    public void UseDynamicBuffers() =>
-        S2nConfig.Check(S2nNative.s2n_connection_set_dynamic_buffers(Handle, true), "s2n_connection_set_dynamic_buffers", _conn);
-
     /// <summary>
     /// Sends full 16 KiB records (s2n_connection_prefer_throughput); by default s2n caps records at
     /// about 8 KB, so a 16 KiB write would become two records and a fragment.

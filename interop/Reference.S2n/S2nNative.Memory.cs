@@ -2,10 +2,8 @@ using System.Runtime.InteropServices;
 
 namespace Reference.S2n;
 
-/// <summary>Entry points used only by <see cref="S2nMemoryConnection"/> (record size and memory tuning).</summary>
+/// <summary>Entry points used only by <see cref="S2nMemoryConnection"/> (record size).</summary>
 internal static unsafe partial class S2nNative
 {
-    [LibraryImport(Lib)] internal static partial int s2n_connection_set_dynamic_buffers(nint conn, [MarshalAs(UnmanagedType.U1)] bool enabled);
-    [LibraryImport(Lib)] internal static partial int s2n_connection_release_buffers(nint conn);
     [LibraryImport(Lib)] internal static partial int s2n_connection_prefer_throughput(nint conn);
 }
