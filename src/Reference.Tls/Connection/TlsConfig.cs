@@ -85,6 +85,25 @@ public sealed record TlsConfig
     public Action<string>? KeyLogCallback { get; init; }
 
     /// <summary>
+    /// Server: the 32-byte AES-256-GCM key that seals session tickets. When set, the server issues
+    /// <see cref="SessionTicketCount"/> tickets after each handshake and resumes sessions from them
+    /// (RFC 8446 §4.6.1, §2.2). Keep it secret and rotate it: anyone holding it can decrypt resumed sessions.
+    /// </summary>
+    public byte[]? SessionTicketKey { get; init; }
+
+    /// <summary>Server: how many NewSessionTicket messages to send after a handshake (s2n's initial ticket count).</summary>
+    public int SessionTicketCount { get; init; } = 1;
+
+    /// <summary>Server: how long a ticket may be used (at most 7 days, RFC 8446 §4.6.1).</summary>
+    public TimeSpan SessionTicketLifetime { get; init; } = TimeSpan.FromHours(12);
+
+    /// <summary>
+    /// Externally established PSKs (<see cref="TlsSession.External"/>): a client offers them, a server
+    /// accepts a ClientHello naming one of them.
+    /// </summary>
+    public IReadOnlyList<TlsSession> PreSharedKeys { get; init; } = [];
+
+    /// <summary>
     /// Send a KeyUpdate before this many records have been protected under one key. Null (the default)
     /// uses the AEAD's limit as s2n does: 23,726,566 records for AES-GCM (RFC 8446 §5.5), none for
     /// ChaCha20-Poly1305. Lower it to exercise automatic key updates.
@@ -146,6 +165,19 @@ public sealed record TlsConfig
         if (role == TlsRole.Server && Certificate is null)
         {
             throw TlsErrors.Usage("a server needs a certificate (TlsConfig.Certificate)");
+        }
+
+        if (SessionTicketKey is { Length: not 32 })
+        {
+            throw TlsErrors.Usage("SessionTicketKey must be 32 bytes (AES-256-GCM)");
+        }
+
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.6.1
+        //# Servers MUST NOT use any value greater than
+        //# 604800 seconds (7 days).
+        if (SessionTicketLifetime <= TimeSpan.Zero || SessionTicketLifetime > TimeSpan.FromDays(7) || SessionTicketCount < 0)
+        {
+            throw TlsErrors.Usage("SessionTicketLifetime must be in (0, 7 days] and SessionTicketCount >= 0");
         }
 
         if (BlindingDelayRange.Min < TimeSpan.Zero || BlindingDelayRange.Max < BlindingDelayRange.Min)
@@ -225,6 +257,9 @@ public sealed record ConnectionInfo
     public string? ServerName { get; init; }
 
     public bool HelloRetryRequest { get; init; }
+
+    /// <summary>The handshake was authenticated by a pre-shared key (a resumed session or an external PSK).</summary>
+    public bool PreSharedKeyAccepted { get; init; }
 
     /// <summary>The peer's certificate chain (DER, leaf first); empty if it sent none.</summary>
     public IReadOnlyList<byte[]> PeerCertificates { get; init; } = [];

@@ -157,12 +157,27 @@ public sealed partial class TlsConnection
             ext.Add(new(ExtensionType.Cookie, CookieExtension.Encode(cookie)));
         }
 
+        var psks = OfferPsks();
+        if (psks.Count > 0)
+        {
+            //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.9
+            //# In order to use PSKs, clients MUST also send a
+            //# "psk_key_exchange_modes" extension.
+            ext.Add(new(ExtensionType.PskKeyExchangeModes, PskKeyExchangeModesExtension.Encode(PskKeyExchangeModesExtension.PskDheKe)));
+        }
+
         if (policy is not null)
         {
             ext.Add(new(ExtensionType.ExtendedMasterSecret, []));
         }
 
-        return new ClientHello { Random = random, LegacySessionId = sessionId, CipherSuites = OfferedCipherSuites(policy), Extensions = ext };
+        var hello = new ClientHello { Random = random, LegacySessionId = sessionId, CipherSuites = OfferedCipherSuites(policy), Extensions = ext };
+        if (psks.Count > 0)
+        {
+            AddPreSharedKey(hello, psks);
+        }
+
+        return hello;
     }
 
     /// <summary>
@@ -311,8 +326,17 @@ public sealed partial class TlsConnection
             throw TlsErrors.IllegalParameter("ServerHello cipher suite differs from the HelloRetryRequest's");
         }
 
+        var pskSchedule = AcceptedPsk(hello, suite);
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.11
+        //# Clients MUST verify that the server's selected_identity is within the
+        //# range supplied by the client, that the server selected a cipher suite
+        //# indicating a Hash associated with the PSK, and that a server
+        //# "key_share" extension is present if required by the ClientHello
+        //# "psk_key_exchange_modes" extension.
         var shareData = ExtensionBlock.Find(hello.Extensions, ExtensionType.KeyShare)
-            ?? throw TlsErrors.Protocol(AlertDescription.MissingExtension, "ServerHello has no key_share");
+            ?? throw (pskSchedule is null
+                ? TlsErrors.Protocol(AlertDescription.MissingExtension, "ServerHello has no key_share")
+                : TlsErrors.IllegalParameter("psk_dhe_ke ServerHello has no key_share"));
         var share = KeyShareExtension.DecodeServer(shareData);
         //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.8
         //# This value MUST be in the same
@@ -333,8 +357,10 @@ public sealed partial class TlsConnection
             ?? throw TlsErrors.IllegalParameter($"server key share for {share.Group}, which the client did not send");
         var shared = ours.DeriveSharedSecret(share.KeyExchange);
         DisposeKeyShares();
-        StartKeySchedule(suite);
+        StartKeySchedule(suite, pskSchedule);
+        DisposeOfferedPsks();
         _transcript.Add(message);
+        _transcript.StopLog();
         _negotiatedGroup = share.Group;
         _schedule!.DeriveHandshakeSecrets(shared, _transcript.Current());
         CryptographicOperations.ZeroMemory(shared);
@@ -343,13 +369,11 @@ public sealed partial class TlsConnection
         SetReadSecret(_schedule.ServerHandshakeTrafficSecret, "ServerHello");
     }
 
-    private void StartKeySchedule(CipherSuiteSpec suite)
+    /// <summary>Fixes the transcript hash and starts the key schedule: from the accepted PSK, or from zeros.</summary>
+    private void StartKeySchedule(CipherSuiteSpec suite, TlsKeySchedule? pskSchedule = null)
     {
-        if (_schedule is null)
-        {
-            _transcript.SetHash(suite.Hash);
-            _schedule = new TlsKeySchedule(suite);
-        }
+        _transcript.SetHash(suite.Hash);
+        _schedule ??= pskSchedule ?? new TlsKeySchedule(suite);
     }
 
     private void DisposeKeyShares()

@@ -51,7 +51,8 @@ public sealed partial class TlsConnection
         }
 
         _helloRetryRequest = hrr;
-        StartKeySchedule(suite);
+        _transcript.SetHash(suite.Hash);
+        _hrrSuite = suite;
         //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.1
         //# when the server responds to a
         //# ClientHello with a HelloRetryRequest, the value of ClientHello1 is
@@ -211,6 +212,7 @@ public sealed partial class TlsConnection
             ApplicationProtocol = _alpn,
             ServerName = _serverName,
             HelloRetryRequest = _helloRetryRequest is not null || _sentHelloRetry,
+            PreSharedKeyAccepted = _pskAccepted,
             PeerCertificates = _peerChain,
         };
     }

@@ -22,13 +22,14 @@ public sealed partial class TlsConnection
             case (TlsRole.Server, TableMessage.CertificateVerify): ServerReceiveClientCertificateVerify(m); break;
             case (TlsRole.Server, TableMessage.Finished): ServerReceiveClientFinished(m); break;
             case (TlsRole.Client, TableMessage.ServerHello): ClientReceiveServerHello(m); break;
+            case (TlsRole.Client, TableMessage.ServerHelloPsk): ClientReceiveServerHello(m); break;
             case (TlsRole.Client, TableMessage.HelloRetryRequest): ClientReceiveHelloRetryRequest(m); break;
             case (TlsRole.Client, TableMessage.EncryptedExtensions): ClientReceiveEncryptedExtensions(m); break;
             case (TlsRole.Client, TableMessage.CertificateRequest): ClientReceiveCertificateRequest(m); break;
             case (TlsRole.Client, TableMessage.Certificate): ReceivePeerCertificate(m, []); break;
             case (TlsRole.Client, TableMessage.CertificateVerify): ClientReceiveServerCertificateVerify(m); break;
             case (TlsRole.Client, TableMessage.Finished): ClientReceiveServerFinished(m); break;
-            case (TlsRole.Client, TableMessage.NewSessionTicket): NewSessionTicketMessage.Parse(m[4..]); break;
+            case (TlsRole.Client, TableMessage.NewSessionTicket): ClientReceiveNewSessionTicket(m); break;
             case (_, TableMessage.KeyUpdate): ReceiveKeyUpdate(m); break;
             default: throw TlsErrors.Internal($"no handler for {kind} received by the {Role}");
         }

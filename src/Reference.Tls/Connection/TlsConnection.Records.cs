@@ -159,7 +159,7 @@ public sealed partial class TlsConnection
         //# Upon receiving a message with type server_hello, implementations MUST
         //# first examine the Random value and, if it matches this value, process it
         //# as described in Section 4.1.4).
-        HandshakeType.ServerHello => IsHelloRetry(body) ? TableMessage.HelloRetryRequest : TableMessage.ServerHello,
+        HandshakeType.ServerHello => ClassifyServerHello(body),
         HandshakeType.EncryptedExtensions => TableMessage.EncryptedExtensions,
         HandshakeType.CertificateRequest => TableMessage.CertificateRequest,
         HandshakeType.Certificate => IsEmptyCertificate(body) ? TableMessage.EmptyCertificate : TableMessage.Certificate,
@@ -173,11 +173,31 @@ public sealed partial class TlsConnection
         _ => throw TlsErrors.Unexpected($"unexpected handshake message type {(byte)type}"),
     };
 
-    private static bool IsHelloRetry(ReadOnlySpan<byte> body)
+    /// <summary>
+    /// A HelloRetryRequest by its random; a ServerHello that accepts a PSK by its pre_shared_key. A body
+    /// that does not parse is classified as a plain ServerHello: the table decides whether one may come now
+    /// (unexpected_message), and its handler reports the decode_error.
+    /// </summary>
+    private static TableMessage ClassifyServerHello(ReadOnlySpan<byte> body)
     {
         var r = new TlsReader(body);
         r.ReadU16();
-        return r.ReadBytes(32).SequenceEqual(ServerHello.HelloRetryRequestRandom);
+        if (r.ReadBytes(32).SequenceEqual(ServerHello.HelloRetryRequestRandom))
+        {
+            return TableMessage.HelloRetryRequest;
+        }
+
+        try
+        {
+            var hello = ServerHello.Parse(body);
+            return Extensions.ExtensionBlock.Find(hello.Extensions, ExtensionType.PreSharedKey) is null
+                ? TableMessage.ServerHello
+                : TableMessage.ServerHelloPsk;
+        }
+        catch (TlsException)
+        {
+            return TableMessage.ServerHello;
+        }
     }
 
     private static bool IsEmptyCertificate(ReadOnlySpan<byte> body)

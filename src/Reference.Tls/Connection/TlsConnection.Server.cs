@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Reference.Tls.Crypto;
 using Reference.Tls.Extensions;
 using Reference.Tls.Handshake.Messages;
+using Reference.Tls.KeySchedule;
 using Reference.Tls.StateMachine;
 
 namespace Reference.Tls;
@@ -14,7 +15,13 @@ public sealed partial class TlsConnection
     private CipherSuiteSpec? _retrySuite;
 
     /// <summary>What the server chose from a ClientHello (s2n's rules: server preference order).</summary>
-    private sealed record ServerChoice(CipherSuiteSpec Suite, NamedGroup Group, KeyShareEntry? ClientShare, SignatureScheme Scheme, string? Alpn, string? ServerName);
+    private sealed record ServerChoice(CipherSuiteSpec Suite, NamedGroup Group, KeyShareEntry? ClientShare, SignatureScheme Scheme, string? Alpn, string? ServerName)
+    {
+        /// <summary>The accepted PSK's key schedule and its index in the client's list, if any.</summary>
+        public TlsKeySchedule? Psk { get; init; }
+
+        public int PskIndex { get; init; } = -1;
+    }
 
     private void ServerReceiveClientHello(ReadOnlySpan<byte> message)
     {
@@ -31,6 +38,12 @@ public sealed partial class TlsConnection
         {
             SendHelloRetryRequest(hello, message, choice);
             return;
+        }
+
+        if (SelectPsk(hello, message, choice.Suite) is { } psk)
+        {
+            choice = choice with { Psk = psk.Schedule, PskIndex = psk.Index };
+            _pskAccepted = true;
         }
 
         _transcript.Add(message);
@@ -251,7 +264,7 @@ public sealed partial class TlsConnection
     {
         _sentHelloRetry = true;
         _retrySuite = choice.Suite;
-        StartKeySchedule(choice.Suite);
+        _transcript.SetHash(choice.Suite.Hash);
         _transcript.Add(message);
         _transcript.ReplaceWithMessageHash();
         //= https://www.rfc-editor.org/rfc/rfc8446#section-4.1.4

@@ -15,7 +15,8 @@ public sealed partial class TlsConnection
     {
         _serverChoice = choice;
         var (serverShare, shared) = KeyShare.Respond(choice.Group, choice.ClientShare!.Value.KeyExchange, _config.DangerousDeterministicRandom);
-        StartKeySchedule(choice.Suite);
+        StartKeySchedule(choice.Suite, choice.Psk);
+        _transcript.StopLog();
         SendServerHello(hello, choice, serverShare);
         _schedule!.DeriveHandshakeSecrets(shared, _transcript.Current());
         CryptographicOperations.ZeroMemory(shared);
@@ -27,6 +28,36 @@ public sealed partial class TlsConnection
         //# In all handshakes, the server MUST send the EncryptedExtensions message
         //# immediately after the ServerHello message.
         SendHandshake(TableMessage.EncryptedExtensions, HandshakeType.EncryptedExtensions, BuildEncryptedExtensions(choice, _config.Certificate!).Write);
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.3.2
+        //# Servers which are authenticating with a PSK MUST NOT send the
+        //# CertificateRequest message in the main handshake, though they MAY
+        //# send it in post-handshake authentication (see Section 4.6.2) provided
+        //# that the client has sent the "post_handshake_auth" extension (see
+        //# Section 4.2.6).
+        if (choice.Psk is null)
+        {
+            SendCertificateFlight(choice);
+        }
+
+        SendFinished(_schedule.ServerHandshakeTrafficSecret);
+        _schedule.DeriveApplicationSecrets(_transcript.Current());
+        LogSecret("CLIENT_TRAFFIC_SECRET_0", _schedule.ClientApplicationTrafficSecret);
+        LogSecret("SERVER_TRAFFIC_SECRET_0", _schedule.ServerApplicationTrafficSecret);
+        LogSecret("EXPORTER_SECRET", _schedule.ExporterMasterSecret);
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.4
+        //# Any records following a Finished message MUST be encrypted under the
+        //# appropriate application traffic key as described in Section 7.2.
+        SetWriteSecret(_schedule.ServerApplicationTrafficSecret);
+        SetReadSecret(_schedule.ClientHandshakeTrafficSecret, "ClientHello");
+        _negotiatedGroup = choice.Group;
+        _serverScheme = choice.Scheme;
+        _alpn = choice.Alpn;
+        _serverName = choice.ServerName;
+    }
+
+    /// <summary>CertificateRequest (when we authenticate clients), Certificate and CertificateVerify.</summary>
+    private void SendCertificateFlight(ServerChoice choice)
+    {
         //= https://www.rfc-editor.org/rfc/rfc8446#section-4.3.2
         //# A server which is authenticating with a certificate MAY optionally
         //# request a certificate from the client.
@@ -43,20 +74,6 @@ public sealed partial class TlsConnection
         //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.3
         //# Servers MUST send this message when authenticating via a certificate.
         SendCertificateVerify(_config.Certificate!, choice.Scheme);
-        SendFinished(_schedule.ServerHandshakeTrafficSecret);
-        _schedule.DeriveApplicationSecrets(_transcript.Current());
-        LogSecret("CLIENT_TRAFFIC_SECRET_0", _schedule.ClientApplicationTrafficSecret);
-        LogSecret("SERVER_TRAFFIC_SECRET_0", _schedule.ServerApplicationTrafficSecret);
-        LogSecret("EXPORTER_SECRET", _schedule.ExporterMasterSecret);
-        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.4
-        //# Any records following a Finished message MUST be encrypted under the
-        //# appropriate application traffic key as described in Section 7.2.
-        SetWriteSecret(_schedule.ServerApplicationTrafficSecret);
-        SetReadSecret(_schedule.ClientHandshakeTrafficSecret, "ClientHello");
-        _negotiatedGroup = choice.Group;
-        _serverScheme = choice.Scheme;
-        _alpn = choice.Alpn;
-        _serverName = choice.ServerName;
     }
 
     //= https://www.rfc-editor.org/rfc/rfc8446#section-4.1.3
@@ -90,7 +107,16 @@ public sealed partial class TlsConnection
                 new(ExtensionType.KeyShare, KeyShareExtension.EncodeServer(new(choice.Group, serverShare))),
             ],
         };
-        SendHandshake(TableMessage.ServerHello, HandshakeType.ServerHello, serverHello.Write);
+        if (choice.Psk is not null)
+        {
+            //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.11
+            //# In
+            //# order to accept PSK key establishment, the server sends a
+            //# "pre_shared_key" extension indicating the selected identity.
+            serverHello.Extensions.Add(new(ExtensionType.PreSharedKey, PreSharedKeyExtension.EncodeServer(choice.PskIndex)));
+        }
+
+        SendHandshake(choice.Psk is null ? TableMessage.ServerHello : TableMessage.ServerHelloPsk, HandshakeType.ServerHello, serverHello.Write);
     }
 
     private static EncryptedExtensions BuildEncryptedExtensions(ServerChoice choice, CertificateKeyPair certificate)
@@ -150,5 +176,6 @@ public sealed partial class TlsConnection
         _schedule.DeriveResumptionMasterSecret(_transcript.Current());
         SetReadSecret(_schedule.ClientApplicationTrafficSecret, "Finished");
         CompleteHandshake();
+        SendSessionTickets();
     }
 }

@@ -13,6 +13,10 @@ internal sealed class TranscriptHash : IDisposable
     private const int HandshakeHeaderLength = 4;
 
     private MemoryStream? _pending = new();
+
+    // Every byte hashed so far, kept only until the ServerHello: PSK binders hash a partial ClientHello
+    // after the transcript so far, which a running hash cannot be forked for.
+    private MemoryStream? _log = new();
     private IncrementalHash? _hash;
     private HashAlgorithmName _hashName;
     private int _messageCount;
@@ -36,6 +40,7 @@ internal sealed class TranscriptHash : IDisposable
         //# of each included handshake message, including the handshake message
         //# header carrying the handshake message type and length fields, but not
         //# including record layer headers.
+        _log?.Write(handshakeMessage);
         if (_hash is not null)
         {
             _hash.AppendData(handshakeMessage);
@@ -101,6 +106,32 @@ internal sealed class TranscriptHash : IDisposable
         Span<byte> header = [(byte)HandshakeType.MessageHash, 0, 0, (byte)clientHello1Hash.Length];
         _hash.AppendData(header);
         _hash.AppendData(clientHello1Hash);
+        if (_log is not null)
+        {
+            _log.SetLength(0);
+            _log.Write(header);
+            _log.Write(clientHello1Hash);
+        }
+    }
+
+    /// <summary>
+    /// Hash (with <paramref name="hash"/>) of the transcript so far followed by <paramref name="partialMessage"/>,
+    /// leaving the transcript unchanged: the PSK binder's Transcript-Hash(Truncate(ClientHello)) (RFC 8446 §4.2.11.2).
+    /// </summary>
+    public byte[] HashWith(HashAlgorithmName hash, ReadOnlySpan<byte> partialMessage)
+    {
+        var log = _log ?? throw TlsErrors.Internal("transcript: the log for binders was already dropped");
+        using var h = IncrementalHash.CreateHash(hash);
+        h.AppendData(log.GetBuffer(), 0, (int)log.Length);
+        h.AppendData(partialMessage);
+        return h.GetHashAndReset();
+    }
+
+    /// <summary>Drops the byte log once no more binders can be computed (after the ServerHello).</summary>
+    public void StopLog()
+    {
+        _log?.Dispose();
+        _log = null;
     }
 
     public void Dispose()

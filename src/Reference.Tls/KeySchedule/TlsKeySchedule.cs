@@ -33,8 +33,22 @@ internal sealed class TlsKeySchedule : IDisposable
     private byte[]? _resumptionMasterSecret;
 
     public TlsKeySchedule(CipherSuiteSpec suite)
+        : this(suite, ReadOnlySpan<byte>.Empty)
+    {
+    }
+
+    /// <summary>A schedule whose Early Secret is HKDF-Extract(0, <paramref name="psk"/>); no PSK means zeros.</summary>
+    public TlsKeySchedule(CipherSuiteSpec suite, ReadOnlySpan<byte> psk)
     {
         Suite = suite;
+        if (!psk.IsEmpty)
+        {
+            Span<byte> salt = stackalloc byte[suite.HashLength];
+            salt.Clear();
+            _earlySecret = Hkdf.Extract(suite.Hash, salt, psk);
+            _stage = Stage.Early;
+            return;
+        }
 
         //= https://www.rfc-editor.org/rfc/rfc8446#section-7.1
         //# If a given secret is not available, then the 0-value consisting of a
@@ -135,6 +149,38 @@ internal sealed class TlsKeySchedule : IDisposable
         //# = resumption_master_secret
         _resumptionMasterSecret = Hkdf.DeriveSecret(Suite.Hash, _masterSecret!, "res master", transcriptHashThroughClientFinished);
         Erase(ref _masterSecret);
+    }
+
+    /// <summary>
+    /// The PSK binder over Transcript-Hash(Truncate(ClientHello)) (RFC 8446 §4.2.11.2): an HMAC like
+    /// Finished, keyed from binder_key = Derive-Secret(Early Secret, "res binder" | "ext binder", "").
+    /// </summary>
+    public byte[] ComputeBinder(bool resumption, ReadOnlySpan<byte> truncatedTranscriptHash)
+    {
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.11.2
+        //# The PskBinderEntry is computed in the same way as the Finished
+        //# message (Section 4.4.4) but with the BaseKey being the binder_key
+        //# derived via the key schedule from the corresponding PSK which is
+        //# being offered (see Section 7.1).
+        var empty = Hkdf.Hash(Suite.Hash, ReadOnlySpan<byte>.Empty);
+        var binderKey = Hkdf.DeriveSecret(Suite.Hash, EarlySecret, resumption ? "res binder" : "ext binder", empty);
+        try
+        {
+            return ComputeFinishedVerifyData(binderKey, truncatedTranscriptHash);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(binderKey);
+        }
+    }
+
+    /// <summary>The PSK a ticket stands for (RFC 8446 §4.6.1).</summary>
+    public static byte[] ResumptionPsk(CipherSuiteSpec suite, ReadOnlySpan<byte> resumptionMasterSecret, ReadOnlySpan<byte> ticketNonce)
+    {
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.6.1
+        //# HKDF-Expand-Label(resumption_master_secret,
+        //# "resumption", ticket_nonce, Hash.length)
+        return Hkdf.ExpandLabel(suite.Hash, resumptionMasterSecret, "resumption", ticketNonce, suite.HashLength);
     }
 
     /// <summary>verify_data = HMAC(finished_key, transcriptHash) for the given Base Key (a handshake traffic secret).</summary>

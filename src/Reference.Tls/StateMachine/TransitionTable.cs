@@ -11,7 +11,9 @@ internal enum HandshakeState
     AfterHelloRetryRequest,
     AfterSecondClientHello,
     AfterServerHello,
+    AfterServerHelloPsk,
     AfterEncryptedExtensions,
+    AfterEncryptedExtensionsPsk,
     AfterCertificateRequest,
     AfterServerCertificate,
     AfterServerCertificateAuth,
@@ -29,13 +31,15 @@ internal enum HandshakeState
 
 /// <summary>
 /// The table's alphabet: handshake messages, refined where one wire type plays two roles (ServerHello vs
-/// HelloRetryRequest, a Certificate with or without entries), plus application data.
+/// HelloRetryRequest, a ServerHello accepting a PSK, a Certificate with or without entries), plus
+/// application data.
 /// </summary>
 internal enum TableMessage
 {
     ClientHello,
     HelloRetryRequest,
     ServerHello,
+    ServerHelloPsk,
     EncryptedExtensions,
     CertificateRequest,
     Certificate,
@@ -62,7 +66,8 @@ internal readonly record struct Rejection(HandshakeState From, TableMessage Mess
 /// <summary>
 /// The TLS 1.3 handshake as data: the only place that decides which message may come next. The engine
 /// looks every sent and received message up here; proofs/ loads these rows and checks them with Z3.
-/// Full 1-RTT handshake, HelloRetryRequest, and client authentication (certificate or empty certificate).
+/// Full 1-RTT handshake, HelloRetryRequest, client authentication (certificate or empty certificate), and
+/// PSK handshakes (resumption and external PSKs, with (EC)DHE).
 /// </summary>
 internal static class TransitionTable
 {
@@ -112,6 +117,16 @@ internal static class TransitionTable
         new(HandshakeState.AfterClientCertificate, TableMessage.CertificateVerify, C, HandshakeState.AfterClientCertificateVerify),
         new(HandshakeState.AfterClientCertificateVerify, TableMessage.Finished, C, HandshakeState.Connected),
         new(HandshakeState.AfterEmptyClientCertificate, TableMessage.Finished, C, HandshakeState.Connected),
+
+        // PSK handshake (resumption or external PSK, psk_dhe_ke): the PSK authenticates the server, so no
+        // Certificate, CertificateVerify or CertificateRequest.
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-2.2
+        //# Figure 3 shows a pair of handshakes in which the first handshake
+        //# establishes a PSK and the second handshake uses it:
+        new(HandshakeState.AfterClientHello, TableMessage.ServerHelloPsk, S, HandshakeState.AfterServerHelloPsk),
+        new(HandshakeState.AfterSecondClientHello, TableMessage.ServerHelloPsk, S, HandshakeState.AfterServerHelloPsk),
+        new(HandshakeState.AfterServerHelloPsk, TableMessage.EncryptedExtensions, S, HandshakeState.AfterEncryptedExtensionsPsk),
+        new(HandshakeState.AfterEncryptedExtensionsPsk, TableMessage.Finished, S, HandshakeState.AfterServerFinished),
 
         // Post-handshake.
         new(HandshakeState.Connected, TableMessage.ApplicationData, C, HandshakeState.Connected),

@@ -39,6 +39,15 @@ internal sealed class TlsWriter
 
     public void WriteU32(uint value) => BinaryPrimitives.WriteUInt32BigEndian(Grow(4), value);
 
+    public void WriteU64(ulong value) => BinaryPrimitives.WriteUInt64BigEndian(Grow(8), value);
+
+    /// <summary>Zeroes the whole buffer, for writers that held secrets.</summary>
+    public void Wipe()
+    {
+        System.Security.Cryptography.CryptographicOperations.ZeroMemory(_buffer);
+        Length = 0;
+    }
+
     public void WriteBytes(ReadOnlySpan<byte> bytes) => bytes.CopyTo(Grow(bytes.Length));
 
     public void WriteVector8(ReadOnlySpan<byte> bytes)

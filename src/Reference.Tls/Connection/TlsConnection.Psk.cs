@@ -1,0 +1,277 @@
+using System.Security.Cryptography;
+using Reference.Tls.Crypto;
+using Reference.Tls.Extensions;
+using Reference.Tls.Handshake.Messages;
+using Reference.Tls.KeySchedule;
+using Reference.Tls.Session;
+using Reference.Tls.StateMachine;
+using Reference.Tls.Wire;
+
+namespace Reference.Tls;
+
+/// <summary>
+/// Pre-shared keys (RFC 8446 §2.2, §4.2.11, §4.6.1): session tickets issued and redeemed, external PSKs,
+/// binders. Only psk_dhe_ke is offered and accepted, as s2n does: a PSK handshake still runs (EC)DHE.
+/// </summary>
+public sealed partial class TlsConnection
+{
+    private readonly List<TlsSession> _receivedSessions = [];
+    private TlsSession? _resumeSession;
+    private List<(TlsSession Psk, TlsKeySchedule Schedule)> _offeredPsks = [];
+    private CipherSuiteSpec? _hrrSuite;
+    private bool _pskAccepted;
+    private int _ticketsIssued;
+
+    /// <summary>Session tickets this client received; pass one to <see cref="CreateClient(TlsConfig, string?, TlsSession?)"/> to resume.</summary>
+    public IReadOnlyList<TlsSession> ReceivedSessions => _receivedSessions;
+
+    /// <summary>A client that offers <paramref name="session"/> (a ticket or an external PSK) before any configured PSKs.</summary>
+    public static TlsConnection CreateClient(TlsConfig config, string? serverName, TlsSession? session)
+    {
+        var connection = new TlsConnection(config, TlsRole.Client) { _resumeSession = session };
+        connection.Guard(() => connection.StartClient(serverName));
+        return connection;
+    }
+
+    private DateTime Now => _config.DangerousClock?.Invoke() ?? DateTime.UtcNow;
+
+    /// <summary>The PSKs to offer now, each with its own early secret; after a HelloRetryRequest only those of its hash.</summary>
+    private List<TlsSession> OfferPsks()
+    {
+        DisposeOfferedPsks();
+        var offeredHashes = _config.CipherSuites.Select(s => CipherSuiteSpec.Get(s).Hash).ToHashSet();
+        var candidates = (_resumeSession is null ? _config.PreSharedKeys : _config.PreSharedKeys.Prepend(_resumeSession))
+            .Where(p => !p.IsExpired(Now) && offeredHashes.Contains(CipherSuiteSpec.Get(p.CipherSuite).Hash));
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.1.4
+        //# In addition, in its updated ClientHello, the client SHOULD NOT offer
+        //# any pre-shared keys associated with a hash other than that of the
+        //# selected cipher suite.
+        if (_hrrSuite is { } retry)
+        {
+            candidates = candidates.Where(p => CipherSuiteSpec.Get(p.CipherSuite).Hash == retry.Hash);
+        }
+
+        var psks = candidates.ToList();
+        _offeredPsks = psks.Select(p => (p, new TlsKeySchedule(CipherSuiteSpec.Get(p.CipherSuite), p.Secret))).ToList();
+        return psks;
+    }
+
+    /// <summary>Adds pre_shared_key as the last extension, then fills in each binder over the truncated ClientHello.</summary>
+    private void AddPreSharedKey(ClientHello hello, List<TlsSession> psks)
+    {
+        var identities = psks.Select(p => new PskIdentity(p.Identity, p.ObfuscatedAge(Now))).ToList();
+        var placeholders = _offeredPsks.Select(o => new byte[o.Schedule.Suite.HashLength]).ToList();
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.11
+        //# The "pre_shared_key" extension MUST be the last extension in the
+        //# ClientHello (this facilitates implementation as described below).
+        hello.Extensions.Add(new(ExtensionType.PreSharedKey, PreSharedKeyExtension.EncodeClient(identities, placeholders)));
+        var framed = new TlsWriter(512);
+        framed.WriteU8((byte)HandshakeType.ClientHello);
+        var mark = framed.BeginVector(3);
+        hello.Write(framed);
+        framed.EndVector(mark);
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.11.2
+        //# Each entry in the binders list is computed as an HMAC
+        //# over a transcript hash (see Section 4.4.1) containing a partial
+        //# ClientHello up to and including the PreSharedKeyExtension.identities
+        //# field.
+        var truncated = framed.Written[..^PreSharedKeyExtension.BindersLength(placeholders.Select(p => p.Length))].ToArray();
+        var binders = _offeredPsks
+            .Select(o => o.Schedule.ComputeBinder(o.Psk.IsResumption, _transcript.HashWith(o.Schedule.Suite.Hash, truncated)))
+            .ToList();
+        hello.Extensions[^1] = new(ExtensionType.PreSharedKey, PreSharedKeyExtension.EncodeClient(identities, binders));
+    }
+
+    /// <summary>The schedule of the PSK the server accepted, or null for a full handshake.</summary>
+    private TlsKeySchedule? AcceptedPsk(ServerHello hello, CipherSuiteSpec suite)
+    {
+        if (ExtensionBlock.Find(hello.Extensions, ExtensionType.PreSharedKey) is not { } data)
+        {
+            return null;
+        }
+
+        int selected = PreSharedKeyExtension.DecodeServer(data);
+        if (selected >= _offeredPsks.Count || _offeredPsks[selected].Schedule.Suite.Hash != suite.Hash)
+        {
+            throw TlsErrors.IllegalParameter($"server selected PSK {selected}, which was not offered for this cipher suite's hash");
+        }
+
+        var (psk, schedule) = _offeredPsks[selected];
+        _offeredPsks.RemoveAt(selected);
+        _pskAccepted = true;
+        return ScheduleForSuite(schedule, psk, suite);
+    }
+
+    /// <summary>
+    /// The PSK's schedule for the negotiated suite: any suite of the PSK's hash may be chosen, and traffic
+    /// key lengths follow the suite, so a schedule started for another suite is restarted from the PSK.
+    /// </summary>
+    private static TlsKeySchedule ScheduleForSuite(TlsKeySchedule schedule, TlsSession psk, CipherSuiteSpec suite)
+    {
+        if (schedule.Suite.Id == suite.Id)
+        {
+            return schedule;
+        }
+
+        schedule.Dispose();
+        return new TlsKeySchedule(suite, psk.Secret);
+    }
+
+    private void DisposeOfferedPsks()
+    {
+        foreach (var (_, schedule) in _offeredPsks)
+        {
+            schedule.Dispose();
+        }
+
+        _offeredPsks = [];
+    }
+
+    private void ClientReceiveNewSessionTicket(ReadOnlySpan<byte> message)
+    {
+        var ticket = NewSessionTicketMessage.Parse(message[4..]);
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.6.1
+        //# The value of zero indicates that the
+        //# ticket should be discarded immediately.
+        if (ticket.Lifetime == 0)
+        {
+            return;
+        }
+
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.6.1
+        //# Clients MUST NOT cache
+        //# tickets for longer than 7 days, regardless of the ticket_lifetime,
+        //# and MAY delete tickets earlier based on local policy.
+        var lifetime = TimeSpan.FromSeconds(Math.Min(ticket.Lifetime, 604800));
+        var psk = TlsKeySchedule.ResumptionPsk(_schedule!.Suite, _schedule.ResumptionMasterSecret, ticket.Nonce);
+        _receivedSessions.Add(TlsSession.FromTicket(ticket.Ticket, psk, _schedule.Suite.Id, ticket.AgeAdd, lifetime, Now, _serverName));
+    }
+
+    /// <summary>
+    /// Server: the first offered PSK we can use with <paramref name="suite"/>, its binder checked; null
+    /// for a full handshake. A usable PSK whose binder does not verify is fatal.
+    /// </summary>
+    private (TlsKeySchedule Schedule, int Index)? SelectPsk(ClientHello hello, ReadOnlySpan<byte> message, CipherSuiteSpec suite)
+    {
+        if (ExtensionBlock.Find(hello.Extensions, ExtensionType.PreSharedKey) is not { } data)
+        {
+            return null;
+        }
+
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.11
+        //# Servers MUST check that it is the last extension and otherwise fail
+        //# the handshake with an "illegal_parameter" alert.
+        if (hello.Extensions[^1].Type != ExtensionType.PreSharedKey)
+        {
+            throw TlsErrors.IllegalParameter("pre_shared_key is not the last ClientHello extension");
+        }
+
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.9
+        //# If clients offer
+        //# "pre_shared_key" without a "psk_key_exchange_modes" extension,
+        //# servers MUST abort the handshake.
+        var modes = ExtensionBlock.Find(hello.Extensions, ExtensionType.PskKeyExchangeModes)
+            ?? throw TlsErrors.Protocol(AlertDescription.MissingExtension, "pre_shared_key without psk_key_exchange_modes");
+        var (identities, binders) = PreSharedKeyExtension.DecodeClient(data);
+        if (!PskKeyExchangeModesExtension.Decode(modes).Contains(PskKeyExchangeModesExtension.PskDheKe))
+        {
+            return null;
+        }
+
+        for (int i = 0; i < identities.Count; i++)
+        {
+            //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.11
+            //# The server MUST ensure that it selects a compatible PSK
+            //# (if any) and cipher suite.
+            if (ResolvePsk(identities[i].Identity) is { } psk && CipherSuiteSpec.Get(psk.CipherSuite).Hash == suite.Hash)
+            {
+                return (VerifyBinder(psk, message, binders, i, suite), i);
+            }
+        }
+
+        return null;
+    }
+
+    private TlsKeySchedule VerifyBinder(TlsSession psk, ReadOnlySpan<byte> message, List<byte[]> binders, int index, CipherSuiteSpec suite)
+    {
+        var schedule = new TlsKeySchedule(suite, psk.Secret);
+        var truncated = message[..^PreSharedKeyExtension.BindersLength(binders.Select(b => b.Length))];
+        var expected = schedule.ComputeBinder(psk.IsResumption, _transcript.HashWith(suite.Hash, truncated));
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.11
+        //# Prior to accepting PSK key establishment, the server MUST validate
+        //# the corresponding binder value (see Section 4.2.11.2 below).  If this
+        //# value is not present or does not validate, the server MUST abort the
+        //# handshake.
+        if (!CryptographicOperations.FixedTimeEquals(expected, binders[index]))
+        {
+            schedule.Dispose();
+            throw TlsErrors.Protocol(AlertDescription.DecryptError, $"PSK binder {index} does not verify");
+        }
+
+        return schedule;
+    }
+
+    /// <summary>An external PSK with this identity, or the session a ticket of ours seals; null if neither.</summary>
+    private TlsSession? ResolvePsk(byte[] identity)
+    {
+        foreach (var external in _config.PreSharedKeys)
+        {
+            if (external.Identity.AsSpan().SequenceEqual(identity))
+            {
+                return external;
+            }
+        }
+
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.11
+        //# Any unknown PSKs (e.g., ones
+        //# not in the PSK database or encrypted with an unknown key) SHOULD
+        //# simply be ignored.
+        if (_config.SessionTicketKey is not { } key || SessionTicketSealer.Open(key, identity) is not { } state)
+        {
+            return null;
+        }
+
+        var issued = DateTime.UnixEpoch.AddMilliseconds(state.IssuedAtMs);
+        var lifetime = TimeSpan.FromSeconds(state.LifetimeSeconds);
+        if (Now - issued > lifetime || !CipherSuiteSpec.TryGet(state.CipherSuite, out var suite))
+        {
+            return null;
+        }
+
+        return TlsSession.FromTicket(identity, state.Psk, suite.Id, state.AgeAdd, lifetime, issued, serverName: null);
+    }
+
+    /// <summary>Server: after the handshake, hand out session tickets sealed under our ticket key.</summary>
+    private void SendSessionTickets()
+    {
+        if (_config.SessionTicketKey is not { } key)
+        {
+            return;
+        }
+
+        for (int i = 0; i < _config.SessionTicketCount; i++)
+        {
+            //= https://www.rfc-editor.org/rfc/rfc8446#section-4.6.1
+            //# The ticket_nonce
+            //# value MUST be unique across all tickets issued on this connection.
+            byte[] nonce = [(byte)(_ticketsIssued >> 8), (byte)_ticketsIssued];
+            _ticketsIssued++;
+            var psk = TlsKeySchedule.ResumptionPsk(_schedule!.Suite, _schedule.ResumptionMasterSecret, nonce);
+            var ageAdd = BitConverter.ToUInt32(TlsRandom.GetBytes(_config.DangerousDeterministicRandom, 4));
+            var lifetime = (uint)_config.SessionTicketLifetime.TotalSeconds;
+            var state = new TicketState((ushort)_schedule.Suite.Id, (long)(Now - DateTime.UnixEpoch).TotalMilliseconds, lifetime, ageAdd, psk);
+            var ticket = SessionTicketSealer.Seal(key, state, TlsRandom.GetBytes(_config.DangerousDeterministicRandom, 12));
+            CryptographicOperations.ZeroMemory(psk);
+            SendHandshake(TableMessage.NewSessionTicket, HandshakeType.NewSessionTicket, w =>
+            {
+                w.WriteU32(lifetime);
+                w.WriteU32(ageAdd);
+                w.WriteVector8(nonce);
+                w.WriteVector16(ticket);
+                w.WriteU16(0);
+            });
+        }
+
+        FlushHandshake();
+    }
+}

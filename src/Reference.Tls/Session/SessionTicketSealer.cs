@@ -1,0 +1,65 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using Reference.Tls.Wire;
+
+namespace Reference.Tls.Session;
+
+/// <summary>What a server needs back from a ticket to resume: the PSK, its suite, and when it expires.</summary>
+internal sealed record TicketState(ushort CipherSuite, long IssuedAtMs, uint LifetimeSeconds, uint AgeAdd, byte[] Psk);
+
+/// <summary>
+/// Seals resumption state into the opaque ticket a server hands out, and opens it again: AES-256-GCM under
+/// the server's ticket key, so the server keeps no per-session state. A ticket that does not open is
+/// simply not a usable PSK (RFC 8446 §4.2.11: unknown PSKs are ignored).
+/// </summary>
+internal static class SessionTicketSealer
+{
+    private const byte Version = 1;
+    private const int NonceLength = 12;
+    private const int TagLength = 16;
+
+    public static byte[] Seal(ReadOnlySpan<byte> key, TicketState state, ReadOnlySpan<byte> nonce)
+    {
+        var plain = new TlsWriter(96);
+        plain.WriteU16(state.CipherSuite);
+        plain.WriteU64((ulong)state.IssuedAtMs);
+        plain.WriteU32(state.LifetimeSeconds);
+        plain.WriteU32(state.AgeAdd);
+        plain.WriteVector8(state.Psk);
+        var ticket = new byte[1 + NonceLength + plain.Length + TagLength];
+        ticket[0] = Version;
+        nonce.CopyTo(ticket.AsSpan(1, NonceLength));
+        using var aead = new AesGcm(key, TagLength);
+        aead.Encrypt(nonce, plain.Written, ticket.AsSpan(1 + NonceLength, plain.Length), ticket.AsSpan(ticket.Length - TagLength), ticket.AsSpan(0, 1));
+        plain.Wipe();
+        return ticket;
+    }
+
+    public static TicketState? Open(ReadOnlySpan<byte> key, ReadOnlySpan<byte> ticket)
+    {
+        if (ticket.Length < 1 + NonceLength + TagLength + 19 || ticket[0] != Version)
+        {
+            return null;
+        }
+
+        var cipher = ticket[(1 + NonceLength)..^TagLength];
+        var plain = new byte[cipher.Length];
+        try
+        {
+            using var aead = new AesGcm(key, TagLength);
+            aead.Decrypt(ticket.Slice(1, NonceLength), cipher, ticket[^TagLength..], plain, ticket[..1]);
+            var r = new TlsReader(plain);
+            var state = new TicketState(r.ReadU16(), (long)BinaryPrimitives.ReadUInt64BigEndian(r.ReadBytes(8)), r.ReadU32(), r.ReadU32(), r.ReadVector8(32).ToArray());
+            r.ExpectEnd("ticket");
+            return state;
+        }
+        catch (Exception e) when (e is AuthenticationTagMismatchException or TlsException)
+        {
+            return null;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(plain);
+        }
+    }
+}

@@ -1,0 +1,65 @@
+using System.Security.Cryptography;
+
+namespace Reference.Tls;
+
+/// <summary>
+/// A pre-shared key a client can offer: a session ticket received from a server (resumption), or a key
+/// agreed out of band (<see cref="External"/>). Holds secret material: keep it as you would a private key.
+/// </summary>
+public sealed class TlsSession
+{
+    private TlsSession(byte[] identity, byte[] secret, CipherSuite suite, bool resumption)
+    {
+        Identity = identity;
+        Secret = secret;
+        CipherSuite = suite;
+        IsResumption = resumption;
+    }
+
+    /// <summary>The suite the PSK is bound to; only a suite with the same hash can use it.</summary>
+    public CipherSuite CipherSuite { get; }
+
+    /// <summary>The server name the ticket was issued for (resumption only).</summary>
+    public string? ServerName { get; private init; }
+
+    /// <summary>When the ticket was received (resumption only), by the connection's clock.</summary>
+    public DateTime ReceivedAt { get; private init; }
+
+    /// <summary>How long the server lets the ticket be used.</summary>
+    public TimeSpan Lifetime { get; private init; } = TimeSpan.MaxValue;
+
+    internal byte[] Identity { get; }
+
+    internal byte[] Secret { get; }
+
+    internal bool IsResumption { get; }
+
+    internal uint AgeAdd { get; private init; }
+
+    /// <summary>
+    /// An externally established PSK (RFC 8446 §4.2.11): both peers configure the same identity and
+    /// secret; its hash is the suite's (SHA-256 unless a SHA-384 suite is named).
+    /// </summary>
+    public static TlsSession External(ReadOnlySpan<byte> identity, ReadOnlySpan<byte> secret, CipherSuite suite = CipherSuite.TlsAes128GcmSha256)
+    {
+        if (identity.IsEmpty || identity.Length > ushort.MaxValue || secret.IsEmpty)
+        {
+            throw TlsErrors.Usage("an external PSK needs a non-empty identity (at most 65535 bytes) and secret");
+        }
+
+        Crypto.CipherSuiteSpec.Get(suite);
+        return new TlsSession(identity.ToArray(), secret.ToArray(), suite, resumption: false);
+    }
+
+    internal static TlsSession FromTicket(byte[] ticket, byte[] psk, CipherSuite suite, uint ageAdd, TimeSpan lifetime, DateTime receivedAt, string? serverName) =>
+        new(ticket, psk, suite, resumption: true) { AgeAdd = ageAdd, Lifetime = lifetime, ReceivedAt = receivedAt, ServerName = serverName };
+
+    /// <summary>The obfuscated_ticket_age to send now (RFC 8446 §4.2.11.1); 0 for external PSKs.</summary>
+    internal uint ObfuscatedAge(DateTime now) =>
+        IsResumption ? unchecked((uint)Math.Max(0, (now - ReceivedAt).TotalMilliseconds) + AgeAdd) : 0;
+
+    internal bool IsExpired(DateTime now) => IsResumption && now - ReceivedAt > Lifetime;
+
+    /// <summary>Overwrites the secret: the session can no longer be used.</summary>
+    public void Forget() => CryptographicOperations.ZeroMemory(Secret);
+}
