@@ -56,6 +56,47 @@ public class EngineTableProofTests(EngineProofs proofs) : IClassFixture<EnginePr
     }
 
     [Fact]
+    public void Psk_handshakes_with_and_without_hello_retry_are_proved_types()
+    {
+        var psk = HandshakeType.Supported.Where(t => t[Feature.Psk]).Select(t => t.Name).ToList();
+        Assert.Equal(["psk", "psk+HRR"], psk);
+        Assert.DoesNotContain(Feature.Psk, HandshakeType.Unsupported);
+        Assert.All(HandshakeType.Supported.Where(t => t[Feature.Psk]), t => Assert.False(t[Feature.ClientAuth] || t[Feature.EarlyData], t.Name));
+    }
+
+    [Fact]
+    public void Every_supported_type_respects_the_rfc_flag_implications()
+    {
+        Assert.All(HandshakeType.Supported.Concat(HandshakeType.ModelOnly), type =>
+            Assert.All(RfcMachines.Implications, rule => Assert.True(!type[rule.If] || type[rule.Then] == rule.Value, $"{type.Name}: {rule}")));
+    }
+
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.3.2
+    //= type=test
+    //# Servers which are authenticating with a PSK MUST NOT send the
+    //# CertificateRequest message in the main handshake
+    [Fact]
+    public void With_a_psk_the_server_sends_no_certificate_messages_is_proved()
+    {
+        var proof = Assert.Single(proofs.Table, p => p.Property.StartsWith("with a PSK, the server sends no Certificate", StringComparison.Ordinal));
+        Assert.True(proof.Holds, proof.Counterexample);
+        Assert.True(proof.Bound >= 16);
+    }
+
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.1.1
+    //= type=test
+    //# In TLS 1.3 as defined by this document, either a PSK or
+    //# a certificate is always used, but not both.
+    [Fact]
+    public void The_server_always_authenticates_before_its_finished_is_proved()
+    {
+        var proof = Assert.Single(proofs.Table, p => p.Property.StartsWith("the server authenticates before its Finished", StringComparison.Ordinal));
+        Assert.True(proof.Holds, proof.Counterexample);
+        var cvRule = Assert.Single(proofs.Table, p => p.Property.StartsWith("CertificateVerify exactly when right after a non-empty Certificate", StringComparison.Ordinal));
+        Assert.True(cvRule.Holds, cvRule.Counterexample);
+    }
+
+    [Fact]
     public void Table_is_deterministic_total_and_final_in_closed_and_failed()
     {
         var structural = proofs.Table.Where(p => p.Property.StartsWith("determinism", StringComparison.Ordinal)

@@ -55,6 +55,51 @@ public class EngineUsesTableTests
         Assert.Contains(new Transition(HandshakeState.Connected, TableMessage.ApplicationData, Sender.Server, HandshakeState.Connected), clientTrace);
     }
 
+    public enum PskKind
+    {
+        Resumption,
+        ResumptionAfterHelloRetry,
+        External,
+    }
+
+    private const string PskServerFlight = "S:ServerHelloPsk S:EncryptedExtensions S:Finished C:Finished";
+
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-2.2
+    //= type=test
+    //# As the server is authenticating via a PSK, it does not send a
+    //# Certificate or a CertificateVerify message.
+    [Theory]
+    [InlineData(PskKind.Resumption, "C:ClientHello " + PskServerFlight)]
+    [InlineData(PskKind.ResumptionAfterHelloRetry, "C:ClientHello S:HelloRetryRequest C:ClientHello " + PskServerFlight)]
+    [InlineData(PskKind.External, "C:ClientHello " + PskServerFlight)]
+    public void Every_transition_of_a_psk_handshake_is_a_row_of_the_table(PskKind kind, string expectedHandshake)
+    {
+        var clientTrace = new List<Transition>();
+        var serverTrace = new List<Transition>();
+        var (clientConfig, serverConfig, session) = PskConfigs(kind);
+        using var client = TlsConnection.CreateClient(clientConfig with { TransitionObserver = clientTrace.Add }, "localhost", session);
+        using var server = TlsConnection.CreateServer(serverConfig with { TransitionObserver = serverTrace.Add });
+        Pump(client, server);
+        Assert.True(client.IsHandshakeComplete && server.IsHandshakeComplete);
+        Assert.True(client.Info!.PreSharedKeyAccepted && server.Info!.PreSharedKeyAccepted);
+        Exchange(Scenario.Full, client, server);
+
+        var rows = TransitionTable.Rows.ToHashSet();
+        Assert.All(clientTrace.Concat(serverTrace), t => Assert.Contains(t, rows));
+        Assert.Equal(expectedHandshake, Handshake(clientTrace));
+        Assert.Equal(expectedHandshake, Handshake(serverTrace));
+        Assert.All([clientTrace, serverTrace], trace =>
+        {
+            Assert.Equal(HandshakeState.Start, trace[0].From);
+            Assert.All(trace.Zip(trace.Skip(1)), pair => Assert.Equal(pair.First.To, pair.Second.From));
+            Assert.Contains(trace, t => t.To == HandshakeState.AfterEncryptedExtensionsPsk);
+            Assert.DoesNotContain(trace, t => t.Message is TableMessage.Certificate or TableMessage.EmptyCertificate
+                or TableMessage.CertificateVerify or TableMessage.CertificateRequest);
+        });
+        Assert.Contains(new Transition(HandshakeState.Connected, TableMessage.ApplicationData, Sender.Client, HandshakeState.Connected), serverTrace);
+        Assert.Contains(new Transition(HandshakeState.Connected, TableMessage.ApplicationData, Sender.Server, HandshakeState.Connected), clientTrace);
+    }
+
     //= https://www.rfc-editor.org/rfc/rfc8446#section-4
     //= type=test
     //# A peer which receives a
@@ -106,6 +151,34 @@ public class EngineUsesTableTests
             TransitionObserver = serverObserver,
         };
         return (client, server);
+    }
+
+    /// <summary>
+    /// Configs for a PSK handshake. Resumption: a first (certificate) handshake against a server with a
+    /// ticket key yields the session; its transitions are not recorded. External: both sides hold one PSK.
+    /// </summary>
+    private static (TlsConfig Client, TlsConfig Server, TlsSession? Session) PskConfigs(PskKind kind)
+    {
+        var (client, server) = Configs(Scenario.Full, _ => { }, _ => { });
+        if (kind == PskKind.External)
+        {
+            var psk = TlsSession.External("proofs-external"u8, Enumerable.Repeat((byte)0x5a, 32).ToArray());
+            return (client with { PreSharedKeys = [psk] }, server with { PreSharedKeys = [psk] }, null);
+        }
+
+        server = server with { SessionTicketKey = Enumerable.Range(1, 32).Select(i => (byte)i).ToArray() };
+        if (kind == PskKind.ResumptionAfterHelloRetry)
+        {
+            client = client with { Groups = [NamedGroup.X25519, NamedGroup.Secp384r1] };
+        }
+
+        using var first = TlsConnection.CreateClient(client, "localhost");
+        using var firstServer = TlsConnection.CreateServer(server);
+        Pump(first, firstServer);
+        Assert.False(first.Info!.PreSharedKeyAccepted);
+        var session = Assert.Single(first.ReceivedSessions.Take(1));
+        // HRR on resumption: the second server accepts only P-384, which the client did not share first.
+        return (client, kind == PskKind.ResumptionAfterHelloRetry ? server with { Groups = [NamedGroup.Secp384r1] } : server, session);
     }
 
     private static void Exchange(Scenario scenario, TlsConnection client, TlsConnection server)

@@ -45,6 +45,24 @@ public class MutationTests
         }
     }
 
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-2.2
+    //= type=test
+    //# As the server is authenticating via a PSK, it does not send a
+    //# Certificate or a CertificateVerify message.
+    [Theory]
+    [InlineData("PSK: authentication bypass", "the server authenticates before its Finished", "C:ClientHello S:ServerHello S:EncryptedExtensions S:Finished [table: AfterServerFinished]")]
+    [InlineData("PSK: allow Certificate after a PSK EncryptedExtensions", "with a PSK, the server sends no Certificate", "C:ClientHello S:ServerHelloPsk S:EncryptedExtensions S:Certificate [table: AfterServerCertificate]")]
+    [InlineData("PSK: ServerHelloPsk without the second ClientHello", "equivalence: every table trace is an RFC-model trace", "C:ClientHello S:HelloRetryRequest S:ServerHelloPsk [table: AfterServerHelloPsk]")]
+    public void Psk_mutations_are_caught_by_the_expected_property_with_the_shortest_trace(string mutationPrefix, string property, string counterexample)
+    {
+        Assert.True(Mutations.All.Count(m => m.Name.StartsWith("PSK:", StringComparison.Ordinal)) >= 2);
+        var mutation = Assert.Single(Mutations.All, m => m.Name.StartsWith(mutationPrefix, StringComparison.Ordinal));
+        var failure = ProofSuite.ProveTableUntilFailure(mutation.Apply(TableSpec.FromEngine())).Last();
+        Assert.False(failure.Holds);
+        Assert.StartsWith(property, failure.Property);
+        Assert.Equal(counterexample, failure.Counterexample);
+    }
+
     [Fact]
     public void A_mutation_that_skips_the_client_finished_is_shown_as_a_trace()
     {

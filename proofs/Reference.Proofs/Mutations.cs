@@ -51,6 +51,20 @@ internal static class Mutations
         new("ambiguity: a rejection for a key that has a row (AfterServerHello, S:EncryptedExtensions)",
             t => t with { Rejections = [.. t.Rejections, new Rejection(HandshakeState.AfterServerHello, TableMessage.EncryptedExtensions, S, AlertDescription.DecodeError)] }),
         new("default rejection is close_notify, not an error alert", t => t with { DefaultRejection = AlertDescription.CloseNotify }),
+
+        // PSK handshakes (§2.2 Figure 3): the PSK replaces the certificate, never adds to or removes it.
+        new("PSK: allow Certificate after a PSK EncryptedExtensions: AfterEncryptedExtensionsPsk --S:Certificate--> AfterServerCertificate",
+            t => Add(t, new(HandshakeState.AfterEncryptedExtensionsPsk, TableMessage.Certificate, S, HandshakeState.AfterServerCertificate))),
+        new("PSK: authentication bypass, server Finished right after a certificate-based EncryptedExtensions: AfterEncryptedExtensions --S:Finished--> AfterServerFinished",
+            t => Add(t, new(HandshakeState.AfterEncryptedExtensions, TableMessage.Finished, S, HandshakeState.AfterServerFinished))),
+        new("PSK: ServerHelloPsk without the second ClientHello: AfterHelloRetryRequest --S:ServerHelloPsk--> AfterServerHelloPsk",
+            t => Add(t, new(HandshakeState.AfterHelloRetryRequest, TableMessage.ServerHelloPsk, S, HandshakeState.AfterServerHelloPsk))),
+        new("PSK: redirect AfterServerHelloPsk --S:EncryptedExtensions--> to AfterEncryptedExtensions (PSK flight enters the certificate path)",
+            t => Redirect(t, HandshakeState.AfterServerHelloPsk, TableMessage.EncryptedExtensions, S, HandshakeState.AfterEncryptedExtensions)),
+        new("PSK: redirect AfterEncryptedExtensionsPsk --S:Finished--> to AfterServerFinishedAuth (client certificate in a PSK handshake)",
+            t => Redirect(t, HandshakeState.AfterEncryptedExtensionsPsk, TableMessage.Finished, S, HandshakeState.AfterServerFinishedAuth)),
+        new("PSK: drop row AfterSecondClientHello --S:ServerHelloPsk--> (no PSK after a HelloRetryRequest)",
+            t => Drop(t, HandshakeState.AfterSecondClientHello, TableMessage.ServerHelloPsk, S)),
     ];
 
     /// <summary>Runs the table proofs on every mutant, stopping at the first property that catches it.</summary>

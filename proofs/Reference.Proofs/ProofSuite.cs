@@ -20,20 +20,17 @@ internal sealed class ProofSuite : IDisposable
         _e = new TraceEncoding(bound);
     }
 
-    /// <summary>All table properties for <paramref name="table"/>, in one guarded Z3 session.</summary>
-    public static List<ProofResult> ProveTable(TableSpec table, int bound = DefaultBound) => Z3Native.Run(() =>
-    {
-        using var suite = new ProofSuite(table, bound);
-        return suite.TableProofs().ToList();
-    });
+    /// <summary>All table properties for <paramref name="table"/>, each in its own guarded Z3 session.</summary>
+    public static List<ProofResult> ProveTable(TableSpec table, int bound = DefaultBound) =>
+        TableProofs().Select(proof => RunSession(table, bound, proof)).ToList();
 
     /// <summary>The table properties up to and including the first that fails (what mutation testing needs).</summary>
-    public static List<ProofResult> ProveTableUntilFailure(TableSpec table, int bound = DefaultBound) => Z3Native.Run(() =>
+    public static List<ProofResult> ProveTableUntilFailure(TableSpec table, int bound = DefaultBound)
     {
-        using var suite = new ProofSuite(table, bound);
         var results = new List<ProofResult>();
-        foreach (var result in suite.TableProofs())
+        foreach (var proof in TableProofs())
         {
+            var result = RunSession(table, bound, proof);
             results.Add(result);
             if (!result.Holds)
             {
@@ -42,53 +39,58 @@ internal sealed class ProofSuite : IDisposable
         }
 
         return results;
-    });
+    }
 
-    /// <summary>The RFC model's own checks, in one guarded Z3 session.</summary>
-    public static List<ProofResult> CheckModel(int bound = DefaultBound) => Z3Native.Run(() =>
+    /// <summary>The RFC model's own checks, each in its own guarded Z3 session.</summary>
+    public static List<ProofResult> CheckModel(int bound = DefaultBound) =>
+        ModelChecks().Select(check => RunSession(TableSpec.FromEngine(), bound, check)).ToList();
+
+    /// <summary>
+    /// One query per Z3 session (fresh context): a session must stay inside the no-GC budget of
+    /// <see cref="Z3Native.Run"/>, and the encodings of eight handshake types over 16 steps outgrow it
+    /// when many queries share one context.
+    /// </summary>
+    private static ProofResult RunSession(TableSpec table, int bound, Func<ProofSuite, ProofResult> proof) => Z3Native.Run(() =>
     {
-        using var suite = new ProofSuite(TableSpec.FromEngine(), bound);
-        return suite.RunModelChecks();
+        using var suite = new ProofSuite(table, bound);
+        return proof(suite);
     });
 
     private static string AllTypes => string.Join(", ", HandshakeType.Supported.Select(t => t.Name));
 
-    /// <summary>Every property about the table, in report order (targeted checks before equivalence), each run only when enumerated.</summary>
-    private IEnumerable<ProofResult> TableProofs()
+    /// <summary>Every property about the table, in report order (targeted checks before equivalence).</summary>
+    private static IEnumerable<Func<ProofSuite, ProofResult>> TableProofs()
     {
-        yield return TableChecks.NoExitFromClosedOrFailed(_e, _table);
-        yield return TableChecks.Deterministic(_e, _table);
-        yield return TableChecks.Total(_e, _table);
+        yield return s => TableChecks.NoExitFromClosedOrFailed(s._e, s._table);
+        yield return s => TableChecks.Deterministic(s._e, s._table);
+        yield return s => TableChecks.Total(s._e, s._table);
         foreach (var p in SafetyProperties.All)
         {
-            yield return CheckTrace(p.Name, p.Clause, "table (all traces from Start)", t =>
-                _e.Ctx.MkAnd(TableAcceptor.Accepts(_e, _table, t), p.Violation(_e, t)));
+            yield return s => s.CheckTrace(p.Name, p.Clause, "table (all traces from Start)", t =>
+                s._e.Ctx.MkAnd(TableAcceptor.Accepts(s._e, s._table, t), p.Violation(s._e, t)));
         }
 
-        yield return TableIncludedInModel();
+        yield return s => s.TableIncludedInModel();
         foreach (var type in HandshakeType.Supported)
         {
-            yield return ModelIncludedInTable(type);
+            yield return s => s.ModelIncludedInTable(type);
         }
     }
 
     /// <summary>Checks of the RFC model alone: it reaches Connected for every type it describes, and satisfies the safety properties.</summary>
-    private List<ProofResult> RunModelChecks()
+    private static IEnumerable<Func<ProofSuite, ProofResult>> ModelChecks()
     {
-        var results = new List<ProofResult>();
         foreach (var type in HandshakeType.Supported.Concat(HandshakeType.ModelOnly))
         {
-            results.Add(CheckWitness($"RFC model reaches Connected ({type.Name})", Rfc + "section-2", type.Name,
-                t => ModelAcceptor.EndsConnected(_e, type, t)));
+            yield return s => s.CheckWitness($"RFC model reaches Connected ({type.Name})", Rfc + "section-2", type.Name,
+                t => ModelAcceptor.EndsConnected(s._e, type, t));
         }
 
         foreach (var p in SafetyProperties.All)
         {
-            results.Add(CheckTrace(p.Name, p.Clause, "RFC model: " + AllTypes, t =>
-                _e.Ctx.MkOr(HandshakeType.Supported.Select(type => _e.Ctx.MkAnd(ModelAcceptor.Accepts(_e, type, t), p.Violation(_e, t))).ToArray())));
+            yield return s => s.CheckTrace(p.Name, p.Clause, "RFC model: " + AllTypes, t =>
+                s._e.Ctx.MkOr(HandshakeType.Supported.Select(type => s._e.Ctx.MkAnd(ModelAcceptor.Accepts(s._e, type, t), p.Violation(s._e, t))).ToArray()));
         }
-
-        return results;
     }
 
     //= https://www.rfc-editor.org/rfc/rfc8446#section-4

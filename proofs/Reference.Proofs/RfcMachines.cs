@@ -93,8 +93,15 @@ internal static class RfcMachines
         //# HelloRetryRequest in the same connection (i.e., where the ClientHello
         //# was itself in response to a HelloRetryRequest), it MUST abort the
         //# handshake with an "unexpected_message" alert.
-        Add(ClientState.WaitSh, S, RfcMessage.ServerHello, Always, ClientState.WaitEe);
-        Add(ClientState.WaitSecondSh, S, RfcMessage.ServerHello, Always, ClientState.WaitEe);
+        Add(ClientState.WaitSh, S, RfcMessage.ServerHello, Unless(Feature.Psk), ClientState.WaitEe);
+        Add(ClientState.WaitSecondSh, S, RfcMessage.ServerHello, Unless(Feature.Psk), ClientState.WaitEe);
+
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-2.2
+        //# The server responds with a
+        //# "pre_shared_key" extension to negotiate the use of PSK key
+        //# establishment
+        Add(ClientState.WaitSh, S, RfcMessage.ServerHelloPsk, When(Feature.Psk), ClientState.WaitEe);
+        Add(ClientState.WaitSecondSh, S, RfcMessage.ServerHelloPsk, When(Feature.Psk), ClientState.WaitEe);
 
         Add(ClientState.WaitEe, S, RfcMessage.EncryptedExtensions, When(Feature.Psk), ClientState.WaitFinished);
         Add(ClientState.WaitEe, S, RfcMessage.EncryptedExtensions, Unless(Feature.Psk), ClientState.WaitCertCr);
@@ -176,8 +183,14 @@ internal static class RfcMachines
         Add(ServerState.Start, C, RfcMessage.ClientHello, Always, ServerState.RecvdCh);
         Add(ServerState.RecvdCh, S, RfcMessage.HelloRetryRequest, When(Feature.Hrr), ServerState.WaitSecondCh);
         Add(ServerState.WaitSecondCh, C, RfcMessage.ClientHello, Always, ServerState.RecvdSecondCh);
-        Add(ServerState.RecvdCh, S, RfcMessage.ServerHello, Unless(Feature.Hrr), ServerState.SentSh);
-        Add(ServerState.RecvdSecondCh, S, RfcMessage.ServerHello, Always, ServerState.SentSh);
+        Add(ServerState.RecvdCh, S, RfcMessage.ServerHello, Unless(Feature.Hrr, Feature.Psk), ServerState.SentSh);
+        Add(ServerState.RecvdSecondCh, S, RfcMessage.ServerHello, Unless(Feature.Psk), ServerState.SentSh);
+
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-2.2
+        //# As the server is authenticating via a PSK, it does not send a
+        //# Certificate or a CertificateVerify message.
+        Add(ServerState.RecvdCh, S, RfcMessage.ServerHelloPsk, [new(Feature.Hrr, false), new(Feature.Psk, true)], ServerState.SentSh);
+        Add(ServerState.RecvdSecondCh, S, RfcMessage.ServerHelloPsk, When(Feature.Psk), ServerState.SentSh);
 
         //= https://www.rfc-editor.org/rfc/rfc8446#appendix-A.2
         //# | Send EncryptedExtensions

@@ -1,15 +1,19 @@
 namespace Reference.Proofs;
 
 /// <summary>
-/// Messages of the RFC 8446 handshake as seen in a trace, with the two wire types that play two roles
-/// split (ServerHello vs HelloRetryRequest, Certificate with or without entries), plus application data.
-/// Written from RFC 8446 §2 and §4; engine messages are mapped onto these by name.
+/// Messages of the RFC 8446 handshake as seen in a trace, with the wire types that play two roles split
+/// (ServerHello vs HelloRetryRequest vs a ServerHello carrying "pre_shared_key", Certificate with or
+/// without entries), plus application data. Written from RFC 8446 §2 and §4; engine messages are mapped
+/// onto these by name.
 /// </summary>
 internal enum RfcMessage
 {
     ClientHello,
     HelloRetryRequest,
     ServerHello,
+
+    /// <summary>A ServerHello with the "pre_shared_key" extension: the server accepted a PSK (§2.2 Figure 3, §4.2.11).</summary>
+    ServerHelloPsk,
     EncryptedExtensions,
     CertificateRequest,
     Certificate,
@@ -62,18 +66,18 @@ internal sealed record HandshakeType(string Name, IReadOnlyDictionary<Feature, b
 {
     public bool this[Feature f] => Features[f];
 
-    /// <summary>Every handshake type this engine supports: full or HRR, times no auth / client cert / empty client cert.</summary>
+    /// <summary>Every handshake type this engine supports: full or HRR, times no auth / client cert / empty client cert / PSK (psk_dhe_ke).</summary>
     public static IReadOnlyList<HandshakeType> Supported { get; } = BuildSupported();
 
     /// <summary>Features the RFC model describes but the engine does not support yet; fixed false for the proofs.</summary>
-    public static IReadOnlyList<Feature> Unsupported { get; } = [Feature.Psk, Feature.EarlyData, Feature.HalfRtt];
+    public static IReadOnlyList<Feature> Unsupported { get; } = [Feature.EarlyData, Feature.HalfRtt];
 
-    /// <summary>Types the RFC model describes but the engine does not support (§2 Figures 3 and 4, 0.5-RTT); checked only for model sanity.</summary>
+    /// <summary>Types the RFC model describes but the engine does not support (§2 Figure 4, 0.5-RTT); checked only for model sanity.</summary>
     public static IReadOnlyList<HandshakeType> ModelOnly { get; } =
     [
-        With("resumption (PSK)", Feature.Psk),
         With("resumption+0-RTT", Feature.Psk, Feature.EarlyData),
         With("full+0.5-RTT", Feature.HalfRtt),
+        With("psk+0.5-RTT", Feature.Psk, Feature.HalfRtt),
     ];
 
     private static HandshakeType With(string name, params Feature[] on)
@@ -87,12 +91,16 @@ internal sealed record HandshakeType(string Name, IReadOnlyDictionary<Feature, b
         var types = new List<HandshakeType>();
         foreach (var hrr in new[] { false, true })
         {
-            foreach (var (auth, cert, name) in new[] { (false, false, "full"), (true, true, "client-auth"), (true, false, "client-auth-empty-cert") })
+            foreach (var (auth, cert, psk, name) in new[]
+                     {
+                         (false, false, false, "full"), (true, true, false, "client-auth"), (true, false, false, "client-auth-empty-cert"), (false, false, true, "psk"),
+                     })
             {
                 var features = Enum.GetValues<Feature>().ToDictionary(f => f, _ => false);
                 features[Feature.Hrr] = hrr;
                 features[Feature.ClientAuth] = auth;
                 features[Feature.ClientCert] = cert;
+                features[Feature.Psk] = psk;
                 types.Add(new HandshakeType(hrr ? name + "+HRR" : name, features));
             }
         }

@@ -50,6 +50,25 @@ internal static class SafetyProperties
         new("at most one HelloRetryRequest", Rfc + "section-4.1.4", (e, t) => e.AnyActive(t, i =>
             e.Ctx.MkAnd(e.Is(t, i, RfcMessage.HelloRetryRequest), e.Ctx.MkOr(Enumerable.Range(0, i).Select(j => e.Is(t, j, RfcMessage.HelloRetryRequest)).ToArray())))),
 
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-2.2
+        //# As the server is authenticating via a PSK, it does not send a
+        //# Certificate or a CertificateVerify message.
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.3.2
+        //# Servers which are authenticating with a PSK MUST NOT send the
+        //# CertificateRequest message in the main handshake
+        new("with a PSK, the server sends no Certificate, CertificateVerify or CertificateRequest", Rfc + "section-2.2", CertificateAfterPsk),
+
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.1.1
+        //# In TLS 1.3 as defined by this document, either a PSK or
+        //# a certificate is always used, but not both.
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.3
+        //# Servers MUST send this message when authenticating
+        //# via a certificate.
+        new("the server authenticates before its Finished: a CertificateVerify or an accepted PSK", Rfc + "section-4.1.1", (e, t) => e.AnyActive(t, i =>
+            e.Ctx.MkAnd(e.Is(t, i, RfcMessage.Finished, Party.Server),
+                e.Ctx.MkNot(e.SeenBefore(t, i, RfcMessage.CertificateVerify, Party.Server)),
+                e.Ctx.MkNot(e.SeenBefore(t, i, RfcMessage.ServerHelloPsk, Party.Server))))),
+
         //= https://www.rfc-editor.org/rfc/rfc8446#section-4.5
         //# If the server does not send an "early_data"
         //# extension in EncryptedExtensions, then the client MUST NOT send an
@@ -57,6 +76,16 @@ internal static class SafetyProperties
         new("no EndOfEarlyData (early data not supported, so never accepted)", Rfc + "section-4.5", (e, t) => e.AnyActive(t, i =>
             e.Is(t, i, RfcMessage.EndOfEarlyData))),
     ];
+
+    /// <summary>After the server accepted a PSK, any server certificate message (or a CertificateRequest) violates §2.2 / §4.3.2.</summary>
+    private static BoolExpr CertificateAfterPsk(TraceEncoding e, SymbolicTrace t) => e.AnyActive(t, i =>
+    {
+        var ctx = e.Ctx;
+        var certificateMessage = ctx.MkOr(
+            e.Is(t, i, RfcMessage.Certificate, Party.Server), e.Is(t, i, RfcMessage.EmptyCertificate, Party.Server),
+            e.Is(t, i, RfcMessage.CertificateVerify, Party.Server), e.Is(t, i, RfcMessage.CertificateRequest, Party.Server));
+        return ctx.MkAnd(certificateMessage, e.SeenBefore(t, i, RfcMessage.ServerHelloPsk, Party.Server));
+    });
 
     private static BoolExpr CertificateVerifyMisplaced(TraceEncoding e, SymbolicTrace t) => e.AnyActive(t, i =>
     {
