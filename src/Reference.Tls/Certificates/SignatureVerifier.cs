@@ -77,8 +77,9 @@ internal static class SignatureVerifier
     {
         try
         {
-            using X509Certificate2 leaf = X509CertificateLoader.LoadCertificate(leafCertificateDer);
-            return PublicKeys.Parse(leaf.PublicKey.ExportSubjectPublicKeyInfo());
+            // The chain was already validated; only the key is needed, so read the SubjectPublicKeyInfo
+            // straight from the DER instead of loading the whole certificate again.
+            return PublicKeys.Parse(SubjectPublicKeyInfo(leafCertificateDer));
         }
         catch (Exception e) when (e is CryptographicException or AsnContentException or ArgumentException)
         {
@@ -197,5 +198,23 @@ internal static class SignatureVerifier
         {
             throw TlsErrors.Protocol(AlertDescription.BadCertificate, "the end-entity certificate's public key is invalid");
         }
+    }
+
+    /// <summary>Certificate ::= SEQUENCE { tbsCertificate SEQUENCE { [0] version OPTIONAL, serial, signature, issuer, validity, subject, subjectPublicKeyInfo, ... } ... }.</summary>
+    private static byte[] SubjectPublicKeyInfo(ReadOnlySpan<byte> certificateDer)
+    {
+        var certificate = new AsnReader(certificateDer.ToArray(), AsnEncodingRules.DER).ReadSequence();
+        var tbs = certificate.ReadSequence();
+        if (tbs.PeekTag().HasSameClassAndValue(new Asn1Tag(TagClass.ContextSpecific, 0, isConstructed: true)))
+        {
+            tbs.ReadEncodedValue();
+        }
+
+        for (int i = 0; i < 5; i++)
+        {
+            tbs.ReadEncodedValue();
+        }
+
+        return tbs.ReadEncodedValue().ToArray();
     }
 }

@@ -9,7 +9,14 @@ public sealed class TrustStore
 {
     private readonly byte[][] _rootsDer;
 
-    private TrustStore(byte[][] rootsDer) => _rootsDer = rootsDer;
+    // Parsed once: loading a certificate costs about as much as a key exchange, and the roots never change.
+    private readonly X509Certificate2[] _roots;
+
+    private TrustStore(byte[][] rootsDer)
+    {
+        _rootsDer = rootsDer;
+        _roots = rootsDer.Select(X509CertificateLoader.LoadCertificate).ToArray();
+    }
 
     /// <summary>Loads one or more PEM CERTIFICATE blocks as trust anchors.</summary>
     /// <exception cref="TlsException">Usage error when the PEM holds no parseable certificate.</exception>
@@ -40,14 +47,7 @@ public sealed class TrustStore
     /// <summary>The roots' subject names (DER), as a CertificateRequest's certificate_authorities lists them.</summary>
     internal IReadOnlyList<byte[]> RootSubjectNames()
     {
-        var names = new List<byte[]>(_rootsDer.Length);
-        foreach (var der in _rootsDer)
-        {
-            using var root = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(der);
-            names.Add(root.SubjectName.RawData);
-        }
-
-        return names;
+        return _roots.Select(r => r.SubjectName.RawData).ToList();
     }
 
     public static TrustStore FromPemFile(string path) => FromPem(Pem.ReadFile(path, "trust store"));
@@ -131,15 +131,9 @@ public sealed class TrustStore
             policy.ApplicationPolicy.Add(new Oid(requiredUsage));
         }
 
-        var roots = new List<X509Certificate2>();
         try
         {
-            foreach (byte[] der in _rootsDer)
-            {
-                X509Certificate2 root = X509CertificateLoader.LoadCertificate(der);
-                roots.Add(root);
-                policy.CustomTrustStore.Add(root);
-            }
+            policy.CustomTrustStore.AddRange(_roots);
 
             for (int i = 1; i < chain.Length; i++)
             {
@@ -162,11 +156,7 @@ public sealed class TrustStore
         }
         finally
         {
-            foreach (X509Certificate2 root in roots)
-            {
-                root.Dispose();
-            }
-
+            // The chain hands out copies of every element (roots included), never the store's own roots.
             foreach (X509ChainElement element in x509Chain.ChainElements)
             {
                 element.Certificate.Dispose();

@@ -180,6 +180,10 @@ public sealed partial class TlsConnection
         return hello;
     }
 
+    /// <summary>
+    /// Our TLS 1.3 suites; with an s2n policy, its whole wire list in its order (TLS 1.2 suites and SCSV
+    /// included, as s2n sends them), its TLS 1.3 entries narrowed to <see cref="TlsConfig.CipherSuites"/>.
+    /// </summary>
     private List<ushort> OfferedCipherSuites(SecurityPolicy? policy)
     {
         if (policy is null)
@@ -188,7 +192,8 @@ public sealed partial class TlsConnection
         }
 
         const ushort RenegotiationInfoScsv = 0x00FF;
-        return policy.OffersTls12Suites ? [.. policy.WireCipherSuites, RenegotiationInfoScsv] : [.. policy.WireCipherSuites];
+        var wire = policy.WireCipherSuites.Where(c => !CipherSuiteSpec.TryGet(c, out _) || _config.CipherSuites.Contains((CipherSuite)c));
+        return policy.OffersTls12Suites ? [.. wire, RenegotiationInfoScsv] : [.. wire];
     }
 
     /// <summary>Checks shared by ServerHello and HelloRetryRequest (RFC 8446 §4.1.3, §4.1.4); returns the suite.</summary>
@@ -237,7 +242,8 @@ public sealed partial class TlsConnection
         //= https://www.rfc-editor.org/rfc/rfc8446#appendix-D.5
         //# Ciphers with a strength less than 112 bits MUST NOT be offered or
         //# negotiated for any version of TLS for any reason.
-        if (!offered.CipherSuites.Contains(hello.CipherSuite) || !CipherSuiteSpec.TryGet(hello.CipherSuite, out var suite))
+        if (!offered.CipherSuites.Contains(hello.CipherSuite) || !CipherSuiteSpec.TryGet(hello.CipherSuite, out var suite)
+            || !_config.CipherSuites.Contains(suite.Id))
         {
             throw TlsErrors.IllegalParameter($"server selected cipher suite 0x{hello.CipherSuite:X4} that was not offered");
         }

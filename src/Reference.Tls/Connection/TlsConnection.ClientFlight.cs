@@ -200,6 +200,8 @@ public sealed partial class TlsConnection
     private void CompleteHandshake()
     {
         FlushHandshake();
+        // Every secret that needed the transcript is derived: release the running hash.
+        _transcript.Dispose();
         _records.AcceptPlaintextAlerts = false;
         Info = new ConnectionInfo
         {

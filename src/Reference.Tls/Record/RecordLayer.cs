@@ -23,8 +23,10 @@ internal sealed class RecordLayer : IDisposable
     private const int HeaderLength = 5;
     private const int MaxCiphertext = MaxPlaintext + 256;
 
-    private readonly ByteBuffer _input = new(MaxCiphertext + HeaderLength);
-    private readonly ByteBuffer _output = new(MaxCiphertext + HeaderLength);
+    // Start small and grow on demand: an idle connection that only handshook keeps a few KB, while a
+    // busy one reaches one full record's worth once and then allocates nothing more.
+    private readonly ByteBuffer _input = new(2048);
+    private readonly ByteBuffer _output = new(2048);
     private RecordProtector? _read;
     private RecordProtector? _write;
 
