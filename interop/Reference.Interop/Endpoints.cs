@@ -45,7 +45,9 @@ internal static class Endpoints
     private const string S2nRetryClientPolicy = "20190801";   // x25519 first
     private const string S2nRetryServerPolicy = "20230317";   // NIST curves only, no x25519
 
-    public static ITlsSession Handshake(string impl, bool isServer, string scenario, Socket socket, CertificateFiles certs)
+    /// <summary><paramref name="ticket"/>: a client's saved session to resume (session_resumption's second connection).</summary>
+    public static ITlsSession Handshake(string impl, bool isServer, string scenario, Socket socket, CertificateFiles certs,
+        ResumptionTicket? ticket = null)
     {
         socket.NoDelay = true;
         Stream transport = new NetworkStream(socket, ownsSocket: true);
@@ -53,13 +55,14 @@ internal static class Endpoints
             transport = new TinyWriteStream(transport, TinyWriteStream.DefaultMaxWrite);
         return impl switch
         {
-            Ours or OursAsync => HandshakeOurs(isServer, scenario, transport, certs, impl == OursAsync),
-            S2n => HandshakeS2n(isServer, scenario, socket, transport, certs),
+            Ours or OursAsync => HandshakeOurs(isServer, scenario, transport, certs, impl == OursAsync, ticket),
+            S2n => HandshakeS2n(isServer, scenario, socket, transport, certs, ticket),
             _ => throw new ArgumentException($"unknown implementation '{impl}' (ours, ours-async, s2n)"),
         };
     }
 
-    private static OursSession HandshakeOurs(bool isServer, string scenario, Stream transport, CertificateFiles certs, bool useAsync)
+    private static OursSession HandshakeOurs(bool isServer, string scenario, Stream transport, CertificateFiles certs, bool useAsync,
+        ResumptionTicket? ticket)
     {
         bool mtls = scenario == Scenarios.MtlsRequestResponse;
         bool retry = scenario == Scenarios.ClientHelloRetry;
@@ -75,6 +78,7 @@ internal static class Endpoints
                     TrustStore = mtls ? TrustStore.FromPemFile(certs.Ca) : null,
                     Groups = retry ? [NamedGroup.Secp256r1, NamedGroup.Secp384r1] : new TlsConfig().Groups,
                 };
+                config = PskSetup.ConfigureOurs(config, isServer, scenario);
                 if (useAsync) tls.AuthenticateAsServerAsync(config).GetAwaiter().GetResult();
                 else tls.AuthenticateAsServer(config);
             }
@@ -86,8 +90,9 @@ internal static class Endpoints
                     Certificate = mtls ? CertificateKeyPair.FromPemFiles(certs.ClientChain, certs.ClientKey) : null,
                     Groups = retry ? [NamedGroup.X25519, NamedGroup.Secp256r1] : new TlsConfig().Groups,
                 };
-                if (useAsync) tls.AuthenticateAsClientAsync(config, ServerName).GetAwaiter().GetResult();
-                else tls.AuthenticateAsClient(config, ServerName);
+                config = PskSetup.ConfigureOurs(config, isServer, scenario);
+                if (useAsync) tls.AuthenticateAsClientAsync(config, ServerName, ticket?.Ours).GetAwaiter().GetResult();
+                else tls.AuthenticateAsClient(config, ServerName, ticket?.Ours);
             }
             return new OursSession(tls, useAsync);
         }
@@ -98,7 +103,8 @@ internal static class Endpoints
         }
     }
 
-    private static S2nSession HandshakeS2n(bool isServer, string scenario, Socket socket, Stream transport, CertificateFiles certs)
+    private static S2nSession HandshakeS2n(bool isServer, string scenario, Socket socket, Stream transport, CertificateFiles certs,
+        ResumptionTicket? ticket)
     {
         bool mtls = scenario == Scenarios.MtlsRequestResponse;
         bool retry = scenario == Scenarios.ClientHelloRetry;
@@ -130,7 +136,9 @@ internal static class Endpoints
                 }
             }
 
+            PskSetup.ConfigureS2n(config, isServer, scenario);
             connection = new S2nConnection(isServer ? S2nMode.Server : S2nMode.Client, config);
+            PskSetup.PrepareS2n(connection, scenario, ticket);
             if (!isServer)
                 connection.SetServerName(ServerName);
             if (transport is TinyWriteStream)

@@ -19,6 +19,7 @@ internal static class InProcess
         listener.Start(1);
         int port = ((IPEndPoint)listener.LocalEndpoint).Port;
         var clock = Stopwatch.StartNew();
+        // session_resumption accepts twice on the one listener.
         var serverSide = Endpoint(() => listener.AcceptSocket(), server, isServer: true, scenario, settings, certs);
         var clientSide = Endpoint(() => ConnectLoopback(port), client, isServer: false, scenario, settings, certs);
         bool finished = Task.WaitAll([serverSide.Task, clientSide.Task], timeout);
@@ -51,11 +52,7 @@ internal static class InProcess
             string role = isServer ? "server" : "client";
             try
             {
-                endpoint.Socket = open();
-                using var session = Endpoints.Handshake(impl, isServer, scenario, endpoint.Socket, certs);
-                endpoint.Note = isServer
-                    ? ScenarioLogic.RunServer(scenario, session, settings)
-                    : ScenarioLogic.RunClient(scenario, session, settings);
+                endpoint.Note = ScenarioDriver.Run(impl, isServer, scenario, () => endpoint.Socket = open(), certs, settings);
             }
             catch (Exception e)
             {

@@ -56,11 +56,10 @@ internal static class Program
         string role = isServer ? "server" : "client";
         try
         {
-            using var socket = isServer ? AcceptOne(port) : Connect(port);
-            using var session = Endpoints.Handshake(impl, isServer, scenario, socket, certs);
-            string note = isServer
-                ? ScenarioLogic.RunServer(scenario, session, settings)
-                : ScenarioLogic.RunClient(scenario, session, settings);
+            // session_resumption connects twice: the server keeps listening on the one port.
+            using var listener = isServer ? Listen(port) : null;
+            string note = ScenarioDriver.Run(impl, isServer, scenario,
+                () => listener is not null ? listener.AcceptSocket() : Connect(port), certs, settings);
             Console.Error.WriteLine($"{impl} {role} {scenario}: ok ({note})");
             return 0;
         }
@@ -71,14 +70,14 @@ internal static class Program
         }
     }
 
-    private static Socket AcceptOne(int port)
+    private static TcpListener Listen(int port)
     {
-        using var listener = new TcpListener(IPAddress.Loopback, port);
+        var listener = new TcpListener(IPAddress.Loopback, port);
         listener.Start(1);
         // The runner starts the client once it sees this line.
         Console.Out.WriteLine($"listening on {port}");
         Console.Out.Flush();
-        return listener.AcceptSocket();
+        return listener;
     }
 
     /// <summary>Connects, retrying briefly: a third-party server (openssl) may not be listening yet.</summary>

@@ -43,6 +43,12 @@ internal static class ScenarioLogic
                 return "response received after half close";
             case Scenarios.KeyUpdateFlood:
                 return KeyUpdateFlood.RunFlooder(s, settings.FloodKeyUpdates);
+            case Scenarios.OobPsk:
+                Check(s.PskUsed, $"{s.Implementation} client: the handshake did not use the external PSK");
+                ClientRequestResponse(s);
+                s.CloseWrite();
+                s.ExpectClose();
+                return "external PSK used";
             default:
                 throw new ArgumentException($"unknown scenario '{scenario}'");
         }
@@ -82,15 +88,28 @@ internal static class ScenarioLogic
                 return "answered a half-closed client";
             case Scenarios.KeyUpdateFlood:
                 return KeyUpdateFlood.RunFlooded(s, settings.FloodKeyUpdates);
+            case Scenarios.OobPsk:
+                Check(s.PskUsed, $"{s.Implementation} server: the handshake did not use the external PSK");
+                ServerRequestResponse(s);
+                return "external PSK used";
             default:
                 throw new ArgumentException($"unknown scenario '{scenario}'");
         }
     }
 
-    private static void ClientRequestResponse(ITlsSession s)
+    public static void ClientRequestResponse(ITlsSession s)
     {
         s.Write(RequestBytes);
         ExpectBytes(s, ResponseBytes, "client");
+    }
+
+    /// <summary>Server side of request/response, then the client closes first.</summary>
+    public static void ServerRequestResponse(ITlsSession s)
+    {
+        ExpectBytes(s, RequestBytes, "server");
+        s.Write(ResponseBytes);
+        s.ExpectClose();
+        s.CloseWrite();
     }
 
     private static void ExpectBytes(ITlsSession s, byte[] expected, string who)

@@ -29,6 +29,12 @@ internal interface ITlsSession : IDisposable
 
     /// <summary>Server: the client presented a certificate (which the handshake verified).</summary>
     bool PeerPresentedCertificate { get; }
+
+    /// <summary>The handshake was keyed by a PSK (a resumed ticket or an external PSK).</summary>
+    bool PskUsed { get; }
+
+    /// <summary>Client: stores the session ticket received so far into <paramref name="ticket"/>; false if none came.</summary>
+    bool TrySaveTicket(ResumptionTicket ticket);
 }
 
 internal static class SessionExtensions
@@ -110,6 +116,15 @@ internal sealed class OursSession(TlsStream stream, bool useAsync) : ITlsSession
 
     public bool PeerPresentedCertificate => stream.ConnectionInfo?.PeerCertificates.Count > 0;
 
+    public bool PskUsed => stream.ConnectionInfo?.PreSharedKeyAccepted == true;
+
+    public bool TrySaveTicket(ResumptionTicket ticket)
+    {
+        var received = stream.Connection.ReceivedSessions;
+        ticket.Ours = received.Count > 0 ? received[^1] : null;
+        return ticket.Ours is not null;
+    }
+
     public void Dispose() => stream.Dispose();
 }
 
@@ -138,6 +153,16 @@ internal sealed class S2nSession(S2nConnection connection, S2nConfig config, IDi
     public bool HelloRetry => connection.IsHelloRetry;
 
     public bool PeerPresentedCertificate => connection.ClientCertUsed;
+
+    /// <summary>Resumed from a ticket, or an external PSK was negotiated.</summary>
+    public bool PskUsed => connection.IsSessionResumed || connection.NegotiatedPskIdentity is not null;
+
+    /// <summary>s2n_connection_get_session: the most recent ticket, serialized.</summary>
+    public bool TrySaveTicket(ResumptionTicket ticket)
+    {
+        ticket.S2n = connection.GetSession();
+        return ticket.S2n is not null;
+    }
 
     public void Dispose()
     {

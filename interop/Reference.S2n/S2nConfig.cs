@@ -16,7 +16,7 @@ public enum S2nClientAuth
 /// connections. Must outlive every <see cref="S2nConnection"/> built from it (each
 /// connection keeps a reference, so only an explicit early Dispose can break this).
 /// </summary>
-public sealed unsafe class S2nConfig : IDisposable
+public sealed unsafe partial class S2nConfig : IDisposable
 {
     private nint _config;
     private GCHandle _self;

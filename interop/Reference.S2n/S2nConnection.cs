@@ -14,7 +14,7 @@ public enum S2nMode
 /// One blocking s2n_connection. All calls on a connection must come from one thread at
 /// a time (s2n_errno is thread-local and read right after each failed call).
 /// </summary>
-public sealed unsafe class S2nConnection : IDisposable
+public sealed unsafe partial class S2nConnection : IDisposable
 {
     private const int BlockedOnApplicationInput = 3;
 

@@ -37,6 +37,14 @@ public sealed class TlsStream : Stream
     public Task AuthenticateAsClientAsync(TlsConfig config, string? serverName = null, CancellationToken cancellationToken = default) =>
         HandshakeAsync<AsyncIoAdapter>(TlsConnection.CreateClient(config, serverName), cancellationToken).AsTask();
 
+    /// <summary>Client that offers <paramref name="session"/> (a received ticket or an external PSK) to resume.</summary>
+    public void AuthenticateAsClient(TlsConfig config, string? serverName, TlsSession? session) =>
+        HandshakeAsync<SyncIoAdapter>(TlsConnection.CreateClient(config, serverName, session), default).AsTask().GetAwaiter().GetResult();
+
+    /// <summary>Async form of <see cref="AuthenticateAsClient(TlsConfig, string?, TlsSession?)"/>.</summary>
+    public Task AuthenticateAsClientAsync(TlsConfig config, string? serverName, TlsSession? session, CancellationToken cancellationToken = default) =>
+        HandshakeAsync<AsyncIoAdapter>(TlsConnection.CreateClient(config, serverName, session), cancellationToken).AsTask();
+
     public void AuthenticateAsServer(TlsConfig config) =>
         HandshakeAsync<SyncIoAdapter>(TlsConnection.CreateServer(config), default).AsTask().GetAwaiter().GetResult();
 

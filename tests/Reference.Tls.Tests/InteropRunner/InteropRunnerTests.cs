@@ -40,6 +40,33 @@ public sealed class InteropRunnerTests
         Assert.True(outcome.Status == Outcome.Pass, $"{scenario} {client} -> {server}: {outcome.Detail}");
     }
 
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-2.2
+    //= type=test
+    //# Figure 3 shows a pair of handshakes in which the first handshake
+    //# establishes a PSK and the second handshake uses it:
+    [Theory]
+    [InlineData(Scenarios.SessionResumption, Endpoints.Ours, Endpoints.OursAsync)]
+    [InlineData(Scenarios.SessionResumption, Endpoints.OursAsync, Endpoints.Ours)]
+    [InlineData(Scenarios.OobPsk, Endpoints.Ours, Endpoints.OursAsync)]
+    [InlineData(Scenarios.OobPsk, Endpoints.OursAsync, Endpoints.Ours)]
+    [InlineData(Scenarios.SessionResumption, Endpoints.S2n, Endpoints.S2n)]
+    [InlineData(Scenarios.OobPsk, Endpoints.S2n, Endpoints.S2n)]
+    public void Psk_scenarios_pass_between_any_two_endpoints(string scenario, string client, string server)
+    {
+        var outcome = InProcess.Run(scenario, client, server, Small, Timeout);
+        Assert.True(outcome.Status == Outcome.Pass, $"{scenario} {client} -> {server}: {outcome.Detail}");
+        Assert.Contains(scenario == Scenarios.OobPsk ? "external PSK used" : "resumed", outcome.Detail);
+    }
+
+    [Fact]
+    public void Early_data_is_listed_as_not_built()
+    {
+        Assert.DoesNotContain(Scenarios.EarlyData, Scenarios.All);
+        var outcome = InProcess.Run(Scenarios.EarlyData, Endpoints.Ours, Endpoints.S2n, Small, Timeout);
+        Assert.Equal(Outcome.NotAvailable, outcome.Status);
+        Assert.Contains("0-RTT not built yet", outcome.Detail);
+    }
+
     [Theory]
     [InlineData(Endpoints.Ours)]
     [InlineData(Endpoints.OursAsync)]
