@@ -252,8 +252,8 @@ public sealed partial class TlsConnection
         for (int i = 0; i < _config.SessionTicketCount; i++)
         {
             //= https://www.rfc-editor.org/rfc/rfc8446#section-4.6.1
-            //# The ticket_nonce
-            //# value MUST be unique across all tickets issued on this connection.
+            //# ticket_nonce:  A per-ticket value that is unique across all tickets
+            //# issued on this connection.
             byte[] nonce = [(byte)(_ticketsIssued >> 8), (byte)_ticketsIssued];
             _ticketsIssued++;
             var psk = TlsKeySchedule.ResumptionPsk(_schedule!.Suite, _schedule.ResumptionMasterSecret, nonce);
