@@ -375,3 +375,9 @@
 //# -  If the CertificateRequest message contained a non-empty "oid_filters"
 //# extension, the end-entity certificate MUST match the extension OIDs that
 //# are recognized by the client, as described in Section 4.2.5.
+
+//= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.9
+//= type=exception
+//= reason=psk_ke (PSK-only key establishment) is never offered or accepted: like s2n, the engine supports psk_dhe_ke only,
+//= reason=so the server is never "in this mode" and always sends key_share (see TlsConnection.SendServerHello).
+//# In this mode, the server MUST NOT supply a "key_share" value.

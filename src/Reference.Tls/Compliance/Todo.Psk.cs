@@ -1,125 +1,16 @@
 // RFC 8446 requirements for PSK key establishment, 0-RTT early data and session tickets, which are planned but not built yet.
 // This file holds only citations (duvet reads comments); see compliance/README.md.
 
-//= https://www.rfc-editor.org/rfc/rfc8446#section-4.1.1
-//= type=todo
-//# If the server selects a PSK, then it MUST also select a key
-//# establishment mode from the set indicated by the client's
-//# "psk_key_exchange_modes" extension (at present, PSK alone or with
-//# (EC)DHE).
-
-//= https://www.rfc-editor.org/rfc/rfc8446#section-4.1.2
-//= type=todo
-//# If the client is attempting a PSK key establishment, it SHOULD advertise
-//# at least one cipher suite indicating a Hash associated with the PSK.
-
-//= https://www.rfc-editor.org/rfc/rfc8446#section-4.1.4
-//= type=todo
-//# In addition, in its updated ClientHello, the client SHOULD NOT offer any
-//# pre-shared keys associated with a hash other than that of the selected
-//# cipher suite.
-
-//= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.9
-//= type=todo
-//# In order to use PSKs, clients MUST also send a "psk_key_exchange_modes"
-//# extension.
-
-//= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.9
-//= type=todo
-//# A client MUST provide a "psk_key_exchange_modes" extension if it offers
-//# a "pre_shared_key" extension.
-
-//= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.9
-//= type=todo
-//# If clients offer "pre_shared_key" without a "psk_key_exchange_modes"
-//# extension, servers MUST abort the handshake.
-
-//= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.9
-//= type=todo
-//# Servers MUST NOT select a key exchange mode that is not listed by the
-//# client.
-
 //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.9
 //= type=todo
 //# Servers SHOULD NOT send NewSessionTicket with tickets that are not
 //# compatible with the advertised modes; however, if a server does so, the
 //# impact will just be that the client's attempts at resumption fail.
 
-//= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.9
-//= type=todo
-//# The server MUST NOT send a "psk_key_exchange_modes" extension.
-
-//= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.9
-//= type=todo
-//# In this mode, the server MUST NOT supply a "key_share" value.
-
-//= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.9
-//= type=todo
-//# In this mode, the client and server MUST supply "key_share" values as
-//# described in Section 4.2.8.
-
-//= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.11
-//= type=todo
-//# For identities established externally, an obfuscated_ticket_age of 0
-//# SHOULD be used, and servers MUST ignore the value.
-
-//= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.11
-//= type=todo
-//# For externally established PSKs, the Hash algorithm MUST be set when
-
-//= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.11
-//= type=todo
-//# The server MUST ensure that it selects a compatible PSK (if any) and
-//# cipher suite.
-
-//= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.11
-//= type=todo
-//# Clients, however, SHOULD store the SNI with the PSK to fulfill the
-//# requirements of Section 4.6.1.
-
-//= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.11
-//= type=todo
-//# Any unknown PSKs (e.g., ones not in the PSK database or encrypted with
-//# an unknown key) SHOULD simply be ignored.
-
-//= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.11
-//= type=todo
-//# If no acceptable PSKs are found, the server SHOULD perform a non-PSK
-//# handshake if possible.
-
 //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.11
 //= type=todo
 //# If backward compatibility is important, client-provided, externally
 //# established PSKs SHOULD influence cipher suite selection.
-
-//= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.11
-//= type=todo
-//# Prior to accepting PSK key establishment, the server MUST validate the
-//# corresponding binder value (see Section 4.2.11.2 below).
-
-//= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.11
-//= type=todo
-//# If this value is not present or does not validate, the server MUST abort
-//# the handshake.
-
-//= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.11
-//= type=todo
-//# Servers SHOULD NOT attempt to validate multiple binders; rather, they
-//# SHOULD select a single PSK and validate solely the binder that
-//# corresponds to that PSK.
-
-//= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.11
-//= type=todo
-//# Clients MUST verify that the server's selected_identity is within the
-//# range supplied by the client, that the server selected a cipher suite
-//# indicating a Hash associated with the PSK, and that a server "key_share"
-//# extension is present if required by the ClientHello
-//# "psk_key_exchange_modes" extension.
-
-//= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.11
-//= type=todo
-//# If these values are not consistent, the client MUST abort the handshake
-//# with an "illegal_parameter" alert.
 
 //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.11
 //= type=todo
@@ -130,36 +21,6 @@
 //= type=todo
 //# If any other value is returned, the client MUST abort the handshake with
 //# an "illegal_parameter" alert.
-
-//= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.11
-//= type=todo
-//# The "pre_shared_key" extension MUST be the last extension in the
-//# ClientHello (this facilitates implementation as described below).
-
-//= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.11
-//= type=todo
-//# Servers MUST check that it is the last extension and otherwise fail the
-//# handshake with an "illegal_parameter" alert.
-
-//= https://www.rfc-editor.org/rfc/rfc8446#section-4.2
-//= type=todo
-//# When multiple extensions of different types are present, the extensions
-//# MAY appear in any order, with the exception of "pre_shared_key" (Section
-//# 4.2.11) which MUST be the last extension in the ClientHello (but can
-//# appear anywhere in the ServerHello extensions block).
-
-//= https://www.rfc-editor.org/rfc/rfc8446#section-4.3.2
-//= type=todo
-//# Servers which are authenticating with a PSK MUST NOT send the
-//# CertificateRequest message in the main handshake, though they MAY send
-//# it in post-handshake authentication (see Section 4.6.2) provided that
-//# the client has sent the "post_handshake_auth" extension (see Section
-//# 4.2.6).
-
-//= https://www.rfc-editor.org/rfc/rfc8446#section-6.2
-//= type=todo
-//# Sending this alert is OPTIONAL; servers MAY instead choose to send a
-//# "decrypt_error" alert to merely indicate an invalid PSK identity.
 
 //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.10
 //= type=todo
@@ -298,49 +159,10 @@
 //# The server MAY also send unsolicited extensions in the NewSessionTicket,
 //# though the client does not respond directly to these.
 
-//= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.11.1
-//= type=todo
-//# Clients MUST NOT attempt to use tickets which have ages greater than the
-//# "ticket_lifetime" value which was provided with the ticket.
-
-//= https://www.rfc-editor.org/rfc/rfc8446#section-4.6.1
-//= type=todo
-//# At any time after the server has received the client Finished message,
-//# it MAY send a NewSessionTicket message.
-
-//= https://www.rfc-editor.org/rfc/rfc8446#section-4.6.1
-//= type=todo
-//# The client MAY use this PSK for future handshakes by including the
-//# ticket value in the "pre_shared_key" extension in its ClientHello
-//# (Section 4.2.11).
-
-//= https://www.rfc-editor.org/rfc/rfc8446#section-4.6.1
-//= type=todo
-//# Servers MAY send multiple tickets on a single connection, either
-//# immediately after each other or after specific events (see Appendix
-//# C.4).
-
-//= https://www.rfc-editor.org/rfc/rfc8446#section-4.6.1
-//= type=todo
-//# Any ticket MUST only be resumed with a cipher suite that has the same
-//# KDF hash algorithm as that used to establish the original connection.
-
-//= https://www.rfc-editor.org/rfc/rfc8446#section-4.6.1
-//= type=todo
-//# Clients MUST only resume if the new SNI value is valid for the server
-//# certificate presented in the original session and SHOULD only resume if
-//# the SNI value matches the one used in the original session.
-
 //= https://www.rfc-editor.org/rfc/rfc8446#section-4.6.1
 //= type=todo
 //# If such an indication is provided (externally or by any other means),
 //# clients MAY resume with a different SNI value.
-
-//= https://www.rfc-editor.org/rfc/rfc8446#section-4.6.1
-//= type=todo
-//# On resumption, if reporting an SNI value to the calling application,
-//# implementations MUST use the value sent in the resumption ClientHello
-//# rather than the value sent in the previous session.
 
 //= https://www.rfc-editor.org/rfc/rfc8446#section-4.6.1
 //= type=todo
@@ -352,26 +174,8 @@
 
 //= https://www.rfc-editor.org/rfc/rfc8446#section-4.6.1
 //= type=todo
-//# Servers MUST NOT use any value greater than 604800 seconds (7 days).
-
-//= https://www.rfc-editor.org/rfc/rfc8446#section-4.6.1
-//= type=todo
-//# Clients MUST NOT cache tickets for longer than 7 days, regardless of the
-//# ticket_lifetime, and MAY delete tickets earlier based on local policy.
-
-//= https://www.rfc-editor.org/rfc/rfc8446#section-4.6.1
-//= type=todo
 //# A server MAY treat a ticket as valid for a shorter period of time than
 //# what is stated in the ticket_lifetime.
-
-//= https://www.rfc-editor.org/rfc/rfc8446#section-4.6.1
-//= type=todo
-//# The server MUST generate a fresh value for each ticket it sends.
-
-//= https://www.rfc-editor.org/rfc/rfc8446#section-4.6.1
-//= type=todo
-//# It MAY be either a database lookup key or a self-encrypted and
-//# self-authenticated value.
 
 //= https://www.rfc-editor.org/rfc/rfc8446#section-4.6.1
 //= type=todo

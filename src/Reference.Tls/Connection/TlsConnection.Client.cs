@@ -163,6 +163,19 @@ public sealed partial class TlsConnection
             //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.9
             //# In order to use PSKs, clients MUST also send a
             //# "psk_key_exchange_modes" extension.
+            //
+            //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.9
+            //# A client MUST provide a "psk_key_exchange_modes" extension if it
+            //# offers a "pre_shared_key" extension.
+            //
+            //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.9
+            //# In this mode, the client and server MUST supply "key_share" values as
+            //# described in Section 4.2.8.
+            //
+            //= https://www.rfc-editor.org/rfc/rfc8446#section-2.2
+            //# When a client offers resumption via a PSK, it SHOULD also
+            //# supply a "key_share" extension to the server to allow the server to
+            //# decline resumption and fall back to a full handshake, if needed.
             ext.Add(new(ExtensionType.PskKeyExchangeModes, PskKeyExchangeModesExtension.Encode(PskKeyExchangeModesExtension.PskDheKe)));
         }
 

@@ -40,8 +40,28 @@ public sealed partial class TlsConnection
     {
         DisposeOfferedPsks();
         var offeredHashes = _config.CipherSuites.Select(s => CipherSuiteSpec.Get(s).Hash).ToHashSet();
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.6.1
+        //# The client MAY use this PSK for future handshakes by including the
+        //# ticket value in the "pre_shared_key" extension in its ClientHello
+        //# (Section 4.2.11).
+        //
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.11.1
+        //# Clients MUST NOT attempt to use tickets which have ages greater than
+        //# the "ticket_lifetime" value which was provided with the ticket.
+        //
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.1.2
+        //# If the client is attempting a PSK key establishment, it SHOULD
+        //# advertise at least one cipher suite indicating a Hash associated with
+        //# the PSK.
+        //
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.6.1
+        //# Clients MUST only resume if the new SNI value is valid
+        //# for the server certificate presented in the original session and
+        //# SHOULD only resume if the SNI value matches the one used in the
+        //# original session.
         var candidates = (_resumeSession is null ? _config.PreSharedKeys : _config.PreSharedKeys.Prepend(_resumeSession))
-            .Where(p => !p.IsExpired(Now) && offeredHashes.Contains(CipherSuiteSpec.Get(p.CipherSuite).Hash));
+            .Where(p => !p.IsExpired(Now) && offeredHashes.Contains(CipherSuiteSpec.Get(p.CipherSuite).Hash))
+            .Where(p => !p.IsResumption || string.Equals(p.ServerName, _serverName, StringComparison.OrdinalIgnoreCase));
         //= https://www.rfc-editor.org/rfc/rfc8446#section-4.1.4
         //# In addition, in its updated ClientHello, the client SHOULD NOT offer
         //# any pre-shared keys associated with a hash other than that of the
@@ -64,6 +84,13 @@ public sealed partial class TlsConnection
         //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.11
         //# The "pre_shared_key" extension MUST be the last extension in the
         //# ClientHello (this facilitates implementation as described below).
+        //
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2
+        //# When multiple extensions of different types are present, the
+        //# extensions MAY appear in any order, with the exception of
+        //# "pre_shared_key" (Section 4.2.11) which MUST be the last extension in
+        //# the ClientHello (but can appear anywhere in the ServerHello extensions
+        //# block).
         hello.Extensions.Add(new(ExtensionType.PreSharedKey, PreSharedKeyExtension.EncodeClient(identities, placeholders)));
         var framed = new TlsWriter(512);
         framed.WriteU8((byte)HandshakeType.ClientHello);
@@ -91,6 +118,14 @@ public sealed partial class TlsConnection
         }
 
         int selected = PreSharedKeyExtension.DecodeServer(data);
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.11
+        //# If these values are not consistent, the client MUST abort the
+        //# handshake with an "illegal_parameter" alert.
+        //
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.6.1
+        //# Any ticket MUST only be resumed with a cipher suite that has the
+        //# same KDF hash algorithm as that used to establish the original
+        //# connection.
         if (selected >= _offeredPsks.Count || _offeredPsks[selected].Schedule.Suite.Hash != suite.Hash)
         {
             throw TlsErrors.IllegalParameter($"server selected PSK {selected}, which was not offered for this cipher suite's hash");
@@ -144,6 +179,9 @@ public sealed partial class TlsConnection
         //# and MAY delete tickets earlier based on local policy.
         var lifetime = TimeSpan.FromSeconds(Math.Min(ticket.Lifetime, 604800));
         var psk = TlsKeySchedule.ResumptionPsk(_schedule!.Suite, _schedule.ResumptionMasterSecret, ticket.Nonce);
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.11
+        //# Clients, however, SHOULD store the SNI with the PSK to fulfill
+        //# the requirements of Section 4.6.1.
         _receivedSessions.Add(TlsSession.FromTicket(ticket.Ticket, psk, _schedule.Suite.Id, ticket.AgeAdd, lifetime, Now, _serverName));
     }
 
@@ -154,6 +192,59 @@ public sealed partial class TlsConnection
     private (TlsKeySchedule Schedule, int Index)? SelectPsk(ClientHello hello, ReadOnlySpan<byte> message, CipherSuiteSpec suite)
     {
         if (ExtensionBlock.Find(hello.Extensions, ExtensionType.PreSharedKey) is not { } data)
+        {
+            return null;
+        }
+
+        var modes = CheckPreSharedKeyOffer(hello)!;
+        var (identities, binders) = PreSharedKeyExtension.DecodeClient(data);
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.9
+        //# Servers MUST NOT
+        //# select a key exchange mode that is not listed by the client.
+        //
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.1.1
+        //# If the server selects a PSK, then it MUST also select a key
+        //# establishment mode from the set indicated by the client's
+        //# "psk_key_exchange_modes" extension (at present, PSK alone or with
+        //# (EC)DHE).
+        if (!PskKeyExchangeModesExtension.Decode(modes).Contains(PskKeyExchangeModesExtension.PskDheKe))
+        {
+            return null;
+        }
+
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.11
+        //# Servers SHOULD NOT attempt to validate multiple binders;
+        //# rather, they SHOULD select a single PSK and validate solely the
+        //# binder that corresponds to that PSK.
+        for (int i = 0; i < identities.Count; i++)
+        {
+            //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.11
+            //# The server MUST ensure that it selects a compatible PSK
+            //# (if any) and cipher suite.
+            //
+            //= https://www.rfc-editor.org/rfc/rfc8446#section-4.6.1
+            //# Any ticket MUST only be resumed with a cipher suite that has the
+            //# same KDF hash algorithm as that used to establish the original
+            //# connection.
+            if (ResolvePsk(identities[i].Identity) is { } psk && CipherSuiteSpec.Get(psk.CipherSuite).Hash == suite.Hash)
+            {
+                return (VerifyBinder(psk, message, binders, i, suite), i);
+            }
+        }
+
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.11
+        //# If no acceptable PSKs are found, the server SHOULD perform a
+        //# non-PSK handshake if possible.
+        return null;
+    }
+
+    /// <summary>
+    /// Server, on every ClientHello (the first too, even when it is answered with a HelloRetryRequest):
+    /// pre_shared_key is last and comes with psk_key_exchange_modes. Returns that extension, or null without a PSK.
+    /// </summary>
+    private static byte[]? CheckPreSharedKeyOffer(ClientHello hello)
+    {
+        if (ExtensionBlock.Find(hello.Extensions, ExtensionType.PreSharedKey) is null)
         {
             return null;
         }
@@ -170,26 +261,8 @@ public sealed partial class TlsConnection
         //# If clients offer
         //# "pre_shared_key" without a "psk_key_exchange_modes" extension,
         //# servers MUST abort the handshake.
-        var modes = ExtensionBlock.Find(hello.Extensions, ExtensionType.PskKeyExchangeModes)
+        return ExtensionBlock.Find(hello.Extensions, ExtensionType.PskKeyExchangeModes)
             ?? throw TlsErrors.Protocol(AlertDescription.MissingExtension, "pre_shared_key without psk_key_exchange_modes");
-        var (identities, binders) = PreSharedKeyExtension.DecodeClient(data);
-        if (!PskKeyExchangeModesExtension.Decode(modes).Contains(PskKeyExchangeModesExtension.PskDheKe))
-        {
-            return null;
-        }
-
-        for (int i = 0; i < identities.Count; i++)
-        {
-            //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.11
-            //# The server MUST ensure that it selects a compatible PSK
-            //# (if any) and cipher suite.
-            if (ResolvePsk(identities[i].Identity) is { } psk && CipherSuiteSpec.Get(psk.CipherSuite).Hash == suite.Hash)
-            {
-                return (VerifyBinder(psk, message, binders, i, suite), i);
-            }
-        }
-
-        return null;
     }
 
     private TlsKeySchedule VerifyBinder(TlsSession psk, ReadOnlySpan<byte> message, List<byte[]> binders, int index, CipherSuiteSpec suite)
@@ -202,6 +275,10 @@ public sealed partial class TlsConnection
         //# the corresponding binder value (see Section 4.2.11.2 below).  If this
         //# value is not present or does not validate, the server MUST abort the
         //# handshake.
+        //
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-6.2
+        //# Sending this alert is OPTIONAL; servers MAY instead choose to send a
+        //# "decrypt_error" alert to merely indicate an invalid PSK identity.
         if (!CryptographicOperations.FixedTimeEquals(expected, binders[index]))
         {
             schedule.Dispose();
@@ -212,6 +289,9 @@ public sealed partial class TlsConnection
     }
 
     /// <summary>An external PSK with this identity, or the session a ticket of ours seals; null if neither.</summary>
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.11
+    //# For identities established externally, an obfuscated_ticket_age of 0
+    //# SHOULD be used, and servers MUST ignore the value.
     private TlsSession? ResolvePsk(byte[] identity)
     {
         foreach (var external in _config.PreSharedKeys)
@@ -249,6 +329,10 @@ public sealed partial class TlsConnection
             return;
         }
 
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.6.1
+        //# Servers MAY send multiple tickets on a single connection, either
+        //# immediately after each other or after specific events (see
+        //# Appendix C.4).
         for (int i = 0; i < _config.SessionTicketCount; i++)
         {
             //= https://www.rfc-editor.org/rfc/rfc8446#section-4.6.1
@@ -257,9 +341,14 @@ public sealed partial class TlsConnection
             byte[] nonce = [(byte)(_ticketsIssued >> 8), (byte)_ticketsIssued];
             _ticketsIssued++;
             var psk = TlsKeySchedule.ResumptionPsk(_schedule!.Suite, _schedule.ResumptionMasterSecret, nonce);
+            //= https://www.rfc-editor.org/rfc/rfc8446#section-4.6.1
+            //# The server MUST generate a fresh value for each ticket it sends.
             var ageAdd = BitConverter.ToUInt32(TlsRandom.GetBytes(_config.DangerousDeterministicRandom, 4));
             var lifetime = (uint)_config.SessionTicketLifetime.TotalSeconds;
             var state = new TicketState((ushort)_schedule.Suite.Id, (long)(Now - DateTime.UnixEpoch).TotalMilliseconds, lifetime, ageAdd, psk);
+            //= https://www.rfc-editor.org/rfc/rfc8446#section-4.6.1
+            //# It MAY be either a database lookup key or a
+            //# self-encrypted and self-authenticated value.
             var ticket = SessionTicketSealer.Seal(key, state, TlsRandom.GetBytes(_config.DangerousDeterministicRandom, 12));
             CryptographicOperations.ZeroMemory(psk);
             SendHandshake(TableMessage.NewSessionTicket, HandshakeType.NewSessionTicket, w =>

@@ -27,6 +27,7 @@ public sealed partial class TlsConnection
     {
         var hello = ClientHello.Parse(message[4..]);
         CheckClientHello(hello);
+        CheckPreSharedKeyOffer(hello);
         var choice = Negotiate(hello);
         if (_sentHelloRetry)
         {

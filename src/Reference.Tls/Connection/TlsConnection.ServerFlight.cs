@@ -52,6 +52,10 @@ public sealed partial class TlsConnection
         _negotiatedGroup = choice.Group;
         _serverScheme = choice.Scheme;
         _alpn = choice.Alpn;
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.6.1
+        //# On resumption, if reporting an SNI value to the calling application,
+        //# implementations MUST use the value sent in the resumption ClientHello
+        //# rather than the value sent in the previous session.
         _serverName = choice.ServerName;
     }
 
@@ -104,9 +108,14 @@ public sealed partial class TlsConnection
                 //# a "supported_versions" extension containing the selected version
                 //# value (0x0304).
                 new(ExtensionType.SupportedVersions, SupportedVersionsExtension.EncodeServer(ProtocolVersion.Tls13)),
+                //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.9
+                //# In this mode, the client and server MUST supply "key_share" values as
+                //# described in Section 4.2.8.
                 new(ExtensionType.KeyShare, KeyShareExtension.EncodeServer(new(choice.Group, serverShare))),
             ],
         };
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.9
+        //# The server MUST NOT send a "psk_key_exchange_modes" extension.
         if (choice.Psk is not null)
         {
             //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.11
@@ -176,6 +185,9 @@ public sealed partial class TlsConnection
         _schedule.DeriveResumptionMasterSecret(_transcript.Current());
         SetReadSecret(_schedule.ClientApplicationTrafficSecret, "Finished");
         CompleteHandshake();
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.6.1
+        //# At any time after the server has received the client Finished
+        //# message, it MAY send a NewSessionTicket message.
         SendSessionTickets();
     }
 }

@@ -40,6 +40,12 @@ public sealed class TlsSession
     /// An externally established PSK (RFC 8446 §4.2.11): both peers configure the same identity and
     /// secret; its hash is the suite's (SHA-256 unless a SHA-384 suite is named).
     /// </summary>
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.11
+    //# For externally established PSKs, the Hash algorithm MUST be set when
+    //
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-2.2
+    //# When PSKs are provisioned out of band, the PSK identity and the KDF hash
+    //# algorithm to be used with the PSK MUST also be provisioned.
     public static TlsSession External(ReadOnlySpan<byte> identity, ReadOnlySpan<byte> secret, CipherSuite suite = CipherSuite.TlsAes128GcmSha256)
     {
         if (identity.IsEmpty || identity.Length > ushort.MaxValue || secret.IsEmpty)
@@ -55,7 +61,10 @@ public sealed class TlsSession
         new(ticket, psk, suite, resumption: true) { AgeAdd = ageAdd, Lifetime = lifetime, ReceivedAt = receivedAt, ServerName = serverName };
 
     /// <summary>The obfuscated_ticket_age to send now (RFC 8446 §4.2.11.1); 0 for external PSKs.</summary>
-    internal uint ObfuscatedAge(DateTime now) =>
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.11
+    //# For identities established externally, an obfuscated_ticket_age of 0
+    //# SHOULD be used, and servers MUST ignore the value.
+        internal uint ObfuscatedAge(DateTime now) =>
         IsResumption ? unchecked((uint)Math.Max(0, (now - ReceivedAt).TotalMilliseconds) + AgeAdd) : 0;
 
     internal bool IsExpired(DateTime now) => IsResumption && now - ReceivedAt > Lifetime;
