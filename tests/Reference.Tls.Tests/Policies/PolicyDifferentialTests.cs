@@ -2,6 +2,7 @@ using System.Text;
 using Reference.S2n;
 using Reference.Tls.Certificates;
 using Reference.Tls.Tests.Interop;
+using Reference.Tls.Tests.S2nAcceptance;
 
 namespace Reference.Tls.Tests.Policies;
 
@@ -79,25 +80,12 @@ public class PolicyDifferentialTests
         return results[0];
     }
 
-    private static KeyKind CertificateFor(string policy) =>
-        policy is "rfc9151" or "20260720" or "20260722" ? KeyKind.EcdsaP384 : KeyKind.EcdsaP256;
+    // The policy → certificate rule and the s2n configurations are shared with the policy matrix.
+    private static KeyKind CertificateFor(string policy) => PolicyMatrix.CertificateFor(policy);
 
-    private static S2nConfig S2nServer(string policy, GeneratedPki pki)
-    {
-        var config = new S2nConfig();
-        config.SetSecurityPolicy(policy);
-        config.AddCertChainAndKey(pki.ServerChainPem, pki.ServerKeyPem);
-        return config;
-    }
+    private static S2nConfig S2nServer(string policy, GeneratedPki pki) => PolicyMatrix.S2nServer(policy, pki);
 
-    private static S2nConfig S2nClient(string policy, GeneratedPki pki)
-    {
-        var config = new S2nConfig();
-        config.SetSecurityPolicy(policy);
-        config.WipeTrustStore();
-        config.AddTrustedPem(pki.CaPem);
-        return config;
-    }
+    private static S2nConfig S2nClient(string policy, GeneratedPki pki) => PolicyMatrix.S2nClient(policy, pki);
 
     /// <summary>The first flight of an s2n client: it writes its ClientHello, then finds the transport closed.</summary>
     private static byte[] CaptureS2nClientHello(string policy)
