@@ -72,14 +72,7 @@
 //# Each following certificate SHOULD directly certify the one
 //# immediately preceding it.
 
-// There is no exporter API yet (RFC 8446 §7.5, TLS-Exporter); the exporter_master_secret is not derived.
-//= https://www.rfc-editor.org/rfc/rfc8446#section-7.5
-//= type=todo
-//# Implementations MUST use the
-//# exporter_master_secret unless explicitly specified by the
-//# application.
-
-// There is no exporter API yet, and no 0-RTT, so no early exporter either.
+// TlsConnection.ExportKeyingMaterial reads only exporter_master_secret; there is no 0-RTT yet, so no early exporter.
 //= https://www.rfc-editor.org/rfc/rfc8446#section-7.5
 //= type=todo
 //# A separate
