@@ -166,6 +166,18 @@ public sealed class CertificateRulesTests
         AssertRejected(AlertDescription.UnsupportedCertificate, [SignatureScheme.EcdsaSecp256r1Sha256], leaf, Root());
     }
 
+    // Most CA-issued chains are signed with RSASSA-PKCS1-v1_5: the default configuration must accept them
+    // (as s2n's policies do) while still never accepting PKCS#1 in CertificateVerify.
+    [Theory]
+    [InlineData("SHA256WITHRSA")]
+    [InlineData("SHA384WITHRSA")]
+    [InlineData("SHA512WITHRSA")]
+    public void The_default_configuration_accepts_common_CA_signature_algorithms(string algorithm)
+    {
+        Check(Defaults, Leaf(algorithm), Root());
+        Check(DefaultTls13, Leaf(algorithm), Root());
+    }
+
     //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.3
     //= type=test
     //# When used in
