@@ -53,6 +53,7 @@ public sealed class CertificateKeyPair : IDisposable
     public static CertificateKeyPair FromPem(string chainPem, string privateKeyPem)
     {
         IReadOnlyList<byte[]> chain = ReadChain(chainPem);
+        CertificateRules.CheckOwnChain(chain);
         LoadedPrivateKey key = PrivateKeyLoader.Load(privateKeyPem);
         try
         {

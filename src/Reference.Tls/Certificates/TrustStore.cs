@@ -50,6 +50,9 @@ public sealed class TrustStore
         return _roots.Select(r => r.SubjectName.RawData).ToList();
     }
 
+    /// <summary>Whether <paramref name="certificateDer"/> is one of the trust anchors, byte for byte.</summary>
+    internal bool IsTrustAnchor(byte[] certificateDer) => _rootsDer.Any(root => root.AsSpan().SequenceEqual(certificateDer));
+
     public static TrustStore FromPemFile(string path) => FromPem(Pem.ReadFile(path, "trust store"));
 
     /// <summary>

@@ -16,55 +16,6 @@
 //# Peers MUST validate each other's public key Y by ensuring that 1 < Y
 //# < p-1.
 
-// Signatures on certificates are checked by the platform's X509Chain (OpenSSL), not by the
-// engine; no test yet shows that a non-DER RSASSA-PSS AlgorithmIdentifier is refused.
-//= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.3
-//= type=todo
-//# When used in
-//# certificate signatures, the algorithm parameters MUST be DER
-//# encoded.
-
-// Entries are always parsed as X.509 (RFC 7250 raw public keys are never negotiated), but the
-// engine does not check that a certificate's version is v3.
-//= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.2.2
-//= type=todo
-//# The certificate type MUST be X.509v3 [RFC5280], unless explicitly
-//# negotiated otherwise (e.g., [RFC7250]).
-
-// Entries are always parsed as X.509 (RFC 7250 raw public keys are never negotiated), but the
-// engine does not check that a certificate's version is v3.
-//= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.2.3
-//= type=todo
-//# The certificate type MUST be X.509v3 [RFC5280], unless explicitly
-//# negotiated otherwise (e.g., [RFC7250]).
-
-// Neither the configured certificate nor the peer's leaf is checked for the digitalSignature
-// Key Usage bit yet.
-//= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.2.2
-//= type=todo
-//# The certificate MUST allow the key to be used for signing (i.e.,
-//# the digitalSignature bit MUST be set if the Key Usage extension is
-//# present) with a signature scheme indicated in the client's
-//# "signature_algorithms"/"signature_algorithms_cert" extensions (see
-//# Section 4.2.3).
-
-// Certificate signatures are checked by the platform's X509Chain (OpenSSL); no test yet shows which
-// status an MD5-signed certificate gets, nor that it maps to bad_certificate.
-//= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.2.4
-//= type=todo
-//# Any endpoint receiving any certificate which it would need to
-//# validate using any signature algorithm using an MD5 hash MUST abort
-//# the handshake with a "bad_certificate" alert.
-
-// Certificate signatures are checked by the platform's X509Chain (OpenSSL); SHA-1 signed chains are
-// not refused by the engine itself.
-//= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.2.4
-//= type=todo
-//# SHA-1 is deprecated,
-//# and it is RECOMMENDED that any endpoint receiving any certificate
-//# which it would need to validate using any signature algorithm using a
-//# SHA-1 hash abort the handshake with a "bad_certificate" alert.
-
 //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.2
 //= type=exception
 //= reason=The engine sends the configured chain exactly as the operator supplied it (as s2n-tls does); the
@@ -72,14 +23,7 @@
 //# Each following certificate SHOULD directly certify the one
 //# immediately preceding it.
 
-// There is no exporter API yet (RFC 8446 §7.5, TLS-Exporter); the exporter_master_secret is not derived.
-//= https://www.rfc-editor.org/rfc/rfc8446#section-7.5
-//= type=todo
-//# Implementations MUST use the
-//# exporter_master_secret unless explicitly specified by the
-//# application.
-
-// There is no exporter API yet, and no 0-RTT, so no early exporter either.
+// TlsConnection.ExportKeyingMaterial reads only exporter_master_secret; there is no 0-RTT yet, so no early exporter.
 //= https://www.rfc-editor.org/rfc/rfc8446#section-7.5
 //= type=todo
 //# A separate

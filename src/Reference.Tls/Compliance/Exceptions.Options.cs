@@ -14,18 +14,6 @@
 //# handshake by sending the client a certificate chain of its choice that
 //# may include algorithms that are not known to be supported by the client.
 
-//= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.2.2
-//= type=todo
-//# This fallback chain SHOULD NOT use the deprecated SHA-1 hash algorithm
-//# in general, but MAY do so if the client's advertisement permits it, and
-//# MUST NOT do so otherwise.
-
-//= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.3
-//= type=todo
-//# TLS 1.3 servers MUST NOT offer a SHA-1 signed certificate unless no
-//# valid certificate chain can be produced without it (see Section
-//# 4.4.2.2).
-
 //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.4
 //= type=todo
 //# The "certificate_authorities" extension is used to indicate the

@@ -40,12 +40,18 @@ public sealed record TlsConfig
     public IReadOnlyList<NamedGroup> Groups { get; init; } =
         [NamedGroup.X25519, NamedGroup.Secp256r1, NamedGroup.Secp384r1];
 
-    /// <summary>Signature schemes accepted from the peer and offered, in preference order.</summary>
+    /// <summary>
+    /// Signature schemes accepted from the peer and offered, in preference order. The RSASSA-PKCS1-v1_5 schemes
+    /// are listed (last) as s2n's policies list them: they are what most CA-issued certificates are signed with,
+    /// and the certificate signatures are checked against this list; they are never used or accepted in
+    /// CertificateVerify (RFC 8446 §4.4.3).
+    /// </summary>
     public IReadOnlyList<SignatureScheme> SignatureSchemes { get; init; } =
     [
         SignatureScheme.EcdsaSecp256r1Sha256, SignatureScheme.EcdsaSecp384r1Sha384,
         SignatureScheme.RsaPssRsaeSha256, SignatureScheme.RsaPssRsaeSha384, SignatureScheme.RsaPssRsaeSha512,
         SignatureScheme.Ed25519,
+        SignatureScheme.RsaPkcs1Sha256, SignatureScheme.RsaPkcs1Sha384, SignatureScheme.RsaPkcs1Sha512,
     ];
 
     /// <summary>Our certificate chain and key: required for a server, used by a client for mutual TLS.</summary>

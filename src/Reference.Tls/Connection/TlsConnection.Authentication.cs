@@ -46,6 +46,8 @@ public sealed partial class TlsConnection
         _peerChain = certificate.Entries.Select(e => e.Data).ToList();
         if (_peerChain.Count > 0 && !_config.DangerousDisableCertificateVerification)
         {
+            // Like C s2n-tls, the TLS-specific rules are part of verification: skipped when it is disabled.
+            CertificateRules.CheckPeerChain(_peerChain, _config.SignatureSchemes, _config.TrustStore!.IsTrustAnchor);
             _config.TrustStore!.ValidateChain(_peerChain, Role == TlsRole.Client ? _serverName : null, _config.DangerousClock?.Invoke() ?? DateTime.Now, requiredUsage: null);
         }
 

@@ -32,6 +32,10 @@ public sealed class TlsStream : Stream
 
     public ConnectionInfo? ConnectionInfo => _connection?.Info;
 
+    /// <summary>RFC 8446 §7.5 keying material; see <see cref="TlsConnection.ExportKeyingMaterial(string, ReadOnlySpan{byte}, int)"/>.</summary>
+    public byte[] ExportKeyingMaterial(string label, ReadOnlySpan<byte> context, int length) =>
+        Connection.ExportKeyingMaterial(label, context, length);
+
     public void AuthenticateAsClient(TlsConfig config, string? serverName = null) =>
         HandshakeAsync<SyncIoAdapter>(TlsConnection.CreateClient(config, serverName), default).AsTask().GetAwaiter().GetResult();
 

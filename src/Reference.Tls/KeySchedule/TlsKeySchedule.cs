@@ -238,6 +238,19 @@ internal sealed class TlsKeySchedule : IDisposable
         return Hkdf.ExpandLabel(suite.Hash, current, "traffic upd", ReadOnlySpan<byte>.Empty, suite.HashLength);
     }
 
+    /// <summary>True once <see cref="Dispose"/> has erased the secrets.</summary>
+    internal bool IsDisposed => _stage == Stage.Disposed;
+
+    /// <summary>TLS-Exporter (RFC 8446 §7.5) keyed by exporter_master_secret; from the application stage on.</summary>
+    public void ExportKeyingMaterial(string label, ReadOnlySpan<byte> context, Span<byte> destination)
+    {
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-7.5
+        //# Implementations MUST use the
+        //# exporter_master_secret unless explicitly specified by the
+        //# application.
+        TlsExporter.Export(Suite.Hash, ExporterMasterSecret, label, context, destination);
+    }
+
     public void Dispose()
     {
         if (_stage == Stage.Disposed)

@@ -118,9 +118,9 @@ internal static class PolicyMatrix
 
     /// <summary>
     /// The client policy offers no signature scheme the server's certificate can make. C s2n's server then
-    /// signs with its certificate's default scheme anyway, which our client sees and refuses
-    /// (illegal_parameter); our server refuses earlier, with handshake_failure. C s2n's client fails before
-    /// that point: it rejects the certificate itself under the policy's certificate preferences.
+    /// signs with its certificate's default scheme anyway; our server refuses, with handshake_failure. Both
+    /// clients (C s2n's and ours) reject the certificate chain itself first: its signatures are outside the
+    /// client's list (s2n: the policy's certificate preferences; ours: the advertised signature_algorithms).
     /// </summary>
     internal static bool IsSignatureFallbackPair(Cell cell)
     {
@@ -132,10 +132,11 @@ internal static class PolicyMatrix
     {
         var s2nClientWithItself = Assert.IsType<S2nException>(cell.Reference.FirstError);
         Assert.Equal("S2N_ERR_SECURITY_POLICY_INCOMPATIBLE_CERT", s2nClientWithItself.ErrorName);
-        // s2n's server signed with ecdsa_secp256r1_sha256 though our client (like s2n's) did not offer it.
+        // Like s2n's client, ours refuses the certificate chain itself: its ecdsa-with-SHA256 signatures are
+        // outside the signature_algorithms it advertised (RFC 8446 §4.2.3), before any CertificateVerify.
         var ourClient = Assert.IsType<TlsException>(cell.OursClient.FirstError);
-        Assert.Equal((AlertDescription.IllegalParameter, false), (ourClient.Alert, ourClient.AlertFromPeer));
-        Assert.Contains("CertificateVerify uses EcdsaSecp256r1Sha256, which was not offered", ourClient.Message);
+        Assert.Equal((AlertDescription.UnsupportedCertificate, false), (ourClient.Alert, ourClient.AlertFromPeer));
+        Assert.Contains("not among the advertised signature algorithms", ourClient.Message);
         // Our server finds no usable scheme and aborts instead of falling back.
         var ourServer = Assert.IsType<TlsException>(cell.OursServer.FirstError);
         Assert.Equal((AlertDescription.HandshakeFailure, false), (ourServer.Alert, ourServer.AlertFromPeer));
@@ -248,7 +249,7 @@ internal static class PolicyMatrix
             string oursServer = Compare(cell.Reference, cell.OursServer);
             if (IsSignatureFallbackPair(cell))
             {
-                oursServer += " — **known deviation**: s2n's server signs with its certificate's default scheme (ecdsa_secp256r1_sha256) although the client did not offer it (our client, column 4, refuses that CertificateVerify); ours aborts with handshake_failure. s2n's own client fails earlier: the P-256 certificate is outside rfc9151's certificate preferences";
+                oursServer += " — **known deviation**: s2n's server signs with its certificate's default scheme (ecdsa_secp256r1_sha256) although the client did not offer it; ours aborts with handshake_failure. Both clients (column 4 and s2n's own) refuse the chain first: its ecdsa-with-SHA256 signatures are outside rfc9151's list";
             }
 
             text.AppendLine($"| {cell.ClientPolicy} | {cell.ServerPolicy} | {Show(cell.Reference)} | {Compare(cell.Reference, cell.OursClient)} | {oursServer} |");
