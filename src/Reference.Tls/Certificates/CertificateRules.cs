@@ -49,6 +49,17 @@ internal static class CertificateRules
             //# The signatures on certificates that are self-signed or certificates
             //# that are trust anchors are not validated, since they begin a
             //# certification path (see [RFC5280], Section 3.2).
+            //
+            //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.3
+            //# A certificate that begins a certification
+            //# path MAY use a signature algorithm that is not advertised as being
+            //# supported in the "signature_algorithms" extension.
+            //
+            //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.2.2
+            //# Certificates that are self-signed
+            //# or certificates that are expected to be trust anchors are not
+            //# validated as part of the chain and therefore MAY be signed with any
+            //# algorithm.
             if (facts.SelfIssued || isTrustAnchor(chainDer[i]))
             {
                 continue;
@@ -137,6 +148,11 @@ internal static class CertificateRules
         }
     }
 
+    // Only the signature algorithm is matched, never the signer's key type against the certified key's type.
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.2.4
+    //# Note that a certificate containing a key for one signature algorithm
+    //# MAY be signed using a different signature algorithm (for instance, an
+    //# RSA key signed with an ECDSA key).
     private static void CheckPeerSignature(Signature signature, IReadOnlyList<SignatureScheme> advertised, int index)
     {
         string which = $"certificate {index} of the peer's chain (0 = leaf)";
@@ -155,6 +171,11 @@ internal static class CertificateRules
         //# and it is RECOMMENDED that any endpoint receiving any certificate
         //# which it would need to validate using any signature algorithm using a
         //# SHA-1 hash abort the handshake with a "bad_certificate" alert.
+        //
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.2.4
+        //# All endpoints are RECOMMENDED to transition to SHA-256 or better as
+        //# soon as possible to maintain interoperability with implementations
+        //# currently in the process of phasing out SHA-1 support.
         // Unless the configuration itself advertises rsa_pkcs1_sha1 / ecdsa_sha1 (as no s2n TLS 1.3 default does).
         if (signature.Digest == Digest.Sha1 && !acceptable)
         {

@@ -30,3 +30,28 @@
 //# interface for the early exporter is RECOMMENDED; this avoids the
 //# exporter user accidentally using an early exporter when a regular one
 //# is desired or vice versa.
+
+//= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.2
+//= type=exception
+//= reason=The engine sends no CertificateEntry extensions (no status_request or signed_certificate_timestamp
+//= reason=support, as with s2n's default configuration); there is no chain-wide extension to place.
+//# If an extension applies to the entire chain, it SHOULD be included in
+//# the first CertificateEntry.
+
+//= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.2.4
+//= type=exception
+//= reason=A client certificate that is presented but fails validation always aborts the handshake
+//= reason=(bad_certificate and friends), as s2n-tls does: silently treating it as "no certificate" would let a
+//= reason=misconfigured client believe it authenticated. ClientAuthMode.Optional only tolerates an empty Certificate.
+//# Also, if some aspect of the certificate chain was
+//# unacceptable (e.g., it was not signed by a known, trusted CA), the
+//# server MAY at its discretion either continue the handshake (considering
+//# the client unauthenticated) or abort the handshake.
+
+//= https://www.rfc-editor.org/rfc/rfc8446#section-7.4.2
+//= type=exception
+//= reason=X25519 is computed with RFC 7748's own approach (BouncyCastle's Rfc7748 X25519, checked against the
+//= reason=RFC 7748 section 6.1 vectors in OptionalBehaviourComplianceTests); no alternative implementation is used.
+//# If implementors use an alternative implementation of these elliptic
+//# curves, they SHOULD perform the additional checks specified in
+//# Section 7 of [RFC7748].

@@ -244,6 +244,9 @@ public sealed partial class TlsConnection
     }
 
     /// <summary>Writes queued handshake messages as records under the current write protection.</summary>
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-5.1
+    //# Handshake messages MAY be coalesced into a single TLSPlaintext record
+    //# or fragmented across several records, provided that:
     private void FlushHandshake(ushort plaintextVersion = ProtocolVersion.Tls12)
     {
         if (_outgoingHandshake.Length == 0)

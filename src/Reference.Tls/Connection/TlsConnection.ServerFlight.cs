@@ -149,6 +149,8 @@ public sealed partial class TlsConnection
     private CertificateRequest BuildCertificateRequest()
     {
         var ext = new List<Extension> { new(ExtensionType.SignatureAlgorithms, U16ListExtension.Encode(_config.SignatureSchemes)) };
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.4
+        //# The server MAY send it in the CertificateRequest message.
         if (_config.SendCertificateAuthorities && _config.TrustStore is { } trust)
         {
             ext.Add(new(ExtensionType.CertificateAuthorities, CertificateAuthoritiesExtension.Encode(trust.RootSubjectNames())));

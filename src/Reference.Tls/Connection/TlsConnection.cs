@@ -139,6 +139,14 @@ public sealed partial class TlsConnection : IDisposable
     /// Protects application data record by record, first answering a pending KeyUpdate request and
     /// updating our key when it reaches its usage limit.
     /// </summary>
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-5.1
+    //# Application Data fragments MAY be split across multiple records or
+    //# coalesced into a single record.
+    //
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-5.1
+    //# Zero-length
+    //# fragments of Application Data MAY be sent, as they are potentially
+    //# useful as a traffic analysis countermeasure.
     private void WriteApplicationRecords(ReadOnlySpan<byte> data)
     {
         do

@@ -110,6 +110,12 @@ public sealed class CertificateRulesTests
     //# and it is RECOMMENDED that any endpoint receiving any certificate
     //# which it would need to validate using any signature algorithm using a
     //# SHA-1 hash abort the handshake with a "bad_certificate" alert.
+    //
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.2.4
+    //= type=test
+    //# All endpoints are RECOMMENDED to transition to SHA-256 or better as
+    //# soon as possible to maintain interoperability with implementations
+    //# currently in the process of phasing out SHA-1 support.
     [Fact]
     public void A_SHA1_signed_certificate_is_a_bad_certificate_unless_SHA1_is_advertised()
     {
@@ -129,6 +135,19 @@ public sealed class CertificateRulesTests
     //# The signatures on certificates that are self-signed or certificates
     //# that are trust anchors are not validated, since they begin a
     //# certification path (see [RFC5280], Section 3.2).
+    //
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.3
+    //= type=test
+    //# A certificate that begins a certification
+    //# path MAY use a signature algorithm that is not advertised as being
+    //# supported in the "signature_algorithms" extension.
+    //
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.2.2
+    //= type=test
+    //# Certificates that are self-signed
+    //# or certificates that are expected to be trust anchors are not
+    //# validated as part of the chain and therefore MAY be signed with any
+    //# algorithm.
     [Fact]
     public void Self_signed_roots_and_trust_anchors_may_use_any_signature_algorithm()
     {
@@ -159,6 +178,12 @@ public sealed class CertificateRulesTests
     [InlineData("SHA256WITHRSAANDMGF1", SignatureScheme.RsaPssRsaeSha256)]
     [InlineData("SHA384WITHRSAANDMGF1", SignatureScheme.RsaPssRsaeSha384)]
     [InlineData("SHA512WITHRSAANDMGF1", SignatureScheme.RsaPssPssSha512)]
+    // The leaf key is ECDSA P-256, signed by an RSA CA: a key of one algorithm signed with another is accepted.
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.2.4
+    //= type=test
+    //# Note that a certificate containing a key for one signature algorithm
+    //# MAY be signed using a different signature algorithm (for instance, an
+    //# RSA key signed with an ECDSA key).
     public void A_certificate_signature_must_be_an_advertised_scheme(string algorithm, SignatureScheme scheme)
     {
         byte[] leaf = Leaf(algorithm);
