@@ -23,6 +23,7 @@ public sealed class CertificateKeyPair : IDisposable
         _key = key;
         _kind = kind;
         SignatureSchemes = PublicKeys.SchemesFor(kind);
+        Profile = ChainProfile.Of(chainDer);
     }
 
     /// <summary>The DER certificates, leaf first, as sent in the Certificate message.</summary>
@@ -31,13 +32,19 @@ public sealed class CertificateKeyPair : IDisposable
     /// <summary>The TLS 1.3 CertificateVerify schemes this key can sign with, in preference order.</summary>
     internal IReadOnlyList<SignatureScheme> SignatureSchemes { get; }
 
-    /// <summary>Whether the leaf certificate names <paramref name="hostName"/> (exactly or by wildcard).</summary>
-    internal bool MatchesHostName(string hostName)
+    /// <summary>Issuer names and certificate signature schemes of the chain, for certificate selection.</summary>
+    internal ChainProfile Profile { get; }
+
+    /// <summary>
+    /// Whether the leaf certificate names <paramref name="hostName"/>: exactly, or also through a wildcard when
+    /// <paramref name="allowWildcards"/> is set.
+    /// </summary>
+    internal bool MatchesHostName(string hostName, bool allowWildcards = true)
     {
         try
         {
-            using var leaf = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(ChainDer[0]);
-            return leaf.MatchesHostname(hostName);
+            using var leaf = X509CertificateLoader.LoadCertificate(ChainDer[0]);
+            return leaf.MatchesHostname(hostName, allowWildcards);
         }
         catch (ArgumentException)
         {

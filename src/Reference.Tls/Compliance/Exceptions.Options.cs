@@ -1,35 +1,5 @@
-// RFC 8446 requirements on certificate selection (planned) and options the engine deliberately does not take.
+// RFC 8446 options the engine deliberately does not take.
 // This file holds only citations (duvet reads comments); see compliance/README.md.
-
-//= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.2.2
-//= type=todo
-//# All certificates provided by the server MUST be signed by a signature
-//# algorithm advertised by the client if it is able to provide such a chain
-//# (see Section 4.2.3).
-
-//= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.2.2
-//= type=todo
-//# If the server cannot produce a certificate chain that is signed only via
-//# the indicated supported algorithms, then it SHOULD continue the
-//# handshake by sending the client a certificate chain of its choice that
-//# may include algorithms that are not known to be supported by the client.
-
-//= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.4
-//= type=todo
-//# The "certificate_authorities" extension is used to indicate the
-//# certificate authorities (CAs) which an endpoint supports and which
-//# SHOULD be used by the receiving endpoint to guide certificate selection.
-
-//= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.2.3
-//= type=todo
-//# -  If the "certificate_authorities" extension in the CertificateRequest
-//# message was present, at least one of the certificates in the certificate
-//# chain SHOULD be issued by one of the listed CAs.
-
-//= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.2.3
-//= type=todo
-//# -  The certificates MUST be signed using an acceptable signature
-//# algorithm, as described in Section 4.3.2.
 
 //= https://www.rfc-editor.org/rfc/rfc8446#section-4.1.2
 //= type=exception

@@ -54,8 +54,24 @@ public sealed record TlsConfig
         SignatureScheme.RsaPkcs1Sha256, SignatureScheme.RsaPkcs1Sha384, SignatureScheme.RsaPkcs1Sha512,
     ];
 
-    /// <summary>Our certificate chain and key: required for a server, used by a client for mutual TLS.</summary>
+    /// <summary>
+    /// Our certificate chain and key: required for a server (unless <see cref="Certificates"/> is set), used by a
+    /// client for mutual TLS. The one-chain shorthand of <see cref="Certificates"/>; set one or the other.
+    /// </summary>
     public CertificateKeyPair? Certificate { get; init; }
+
+    /// <summary>
+    /// Several chains (e.g. an ECDSA and an RSA one, or one per host name), chosen per handshake. A server takes,
+    /// among the chains whose leaf names the client's server_name (all chains when none does), the first in this
+    /// order whose key can sign with a scheme the client offered, preferring one whose certificates are signed
+    /// with schemes the client advertised and, if the client listed certificate_authorities, one issued by a listed
+    /// CA (RFC 8446 §4.4.2.2, §4.2.4). A client answers a CertificateRequest the same way (§4.4.2.3).
+    /// </summary>
+    public IReadOnlyList<CertificateKeyPair> Certificates { get; init; } = [];
+
+    /// <summary>The configured chains: <see cref="Certificates"/>, or <see cref="Certificate"/> alone.</summary>
+    internal IReadOnlyList<CertificateKeyPair> OwnCertificates =>
+        Certificates is { Count: > 0 } ? Certificates : Certificate is { } one ? [one] : [];
 
     /// <summary>Roots that the peer's chain must lead to. Required unless verification is disabled.</summary>
     public TrustStore? TrustStore { get; init; }
@@ -168,10 +184,7 @@ public sealed record TlsConfig
             }
         }
 
-        if (role == TlsRole.Server && Certificate is null)
-        {
-            throw TlsErrors.Usage("a server needs a certificate (TlsConfig.Certificate)");
-        }
+        ValidateCertificates(role);
 
         if (SessionTicketKey is { Length: not 32 })
         {
@@ -195,6 +208,25 @@ public sealed record TlsConfig
         if (verifies && TrustStore is null && !DangerousDisableCertificateVerification)
         {
             throw TlsErrors.Usage("peer certificates must be verified: set TlsConfig.TrustStore (or, for tests only, DangerousDisableCertificateVerification)");
+        }
+    }
+
+    private void ValidateCertificates(TlsRole role)
+    {
+        if (Certificates is null || Certificates.Any(c => c is null))
+        {
+            throw TlsErrors.Usage("TlsConfig.Certificates must not be null or hold a null entry");
+        }
+
+        // Two ways of naming the chains would leave it unclear which one is meant: refuse the mix.
+        if (Certificate is not null && Certificates.Count > 0)
+        {
+            throw TlsErrors.Usage("set TlsConfig.Certificate (one chain) or TlsConfig.Certificates (several), not both");
+        }
+
+        if (role == TlsRole.Server && OwnCertificates.Count == 0)
+        {
+            throw TlsErrors.Usage("a server needs a certificate (TlsConfig.Certificate or TlsConfig.Certificates)");
         }
     }
 }

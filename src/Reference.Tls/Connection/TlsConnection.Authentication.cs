@@ -128,26 +128,17 @@ public sealed partial class TlsConnection
         SendHandshake(TableMessage.Finished, HandshakeType.Finished, w => w.WriteBytes(verifyData));
     }
 
-    /// <summary>The first scheme in our preference order that the peer offered and our key can sign with.</summary>
-    private SignatureScheme? ChooseSignatureScheme(CertificateKeyPair certificate, IReadOnlyCollection<ushort> peerOffered)
+    /// <summary>
+    /// Our chain for a CertificateRequest (RFC 8446 §4.4.2.3): its signature_algorithms, signature_algorithms_cert and
+    /// certificate_authorities; null when no configured chain is suitable.
+    /// </summary>
+    private SelectedCertificate? SelectClientCertificate(CertificateRequest request)
     {
-        foreach (var scheme in _config.SignatureSchemes)
-        {
-            //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.2.2
-            //# -  The server's end-entity certificate's public key (and associated
-            //# restrictions) MUST be compatible with the selected authentication
-            //# algorithm from the client's "signature_algorithms" extension (currently
-            //# RSA, ECDSA, or EdDSA).
-            //
-            //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.3
-            //# The keys found in certificates MUST also be of appropriate type for the
-            //# signature algorithms they are used with.
-            if (peerOffered.Contains((ushort)scheme) && certificate.SignatureSchemes.Contains(scheme))
-            {
-                return scheme;
-            }
-        }
-
-        return null;
+        var server = new CertificateRequirements(
+            U16ListExtension.Decode(ExtensionBlock.Find(request.Extensions, ExtensionType.SignatureAlgorithms)!, "signature_algorithms"),
+            ExtensionBlock.Find(request.Extensions, ExtensionType.SignatureAlgorithmsCert) is { } cert ? U16ListExtension.Decode(cert, "signature_algorithms_cert") : null,
+            ExtensionBlock.Find(request.Extensions, ExtensionType.CertificateAuthorities) is { } cas ? CertificateAuthoritiesExtension.Decode(cas) : null,
+            ServerName: null);
+        return CertificateSelection.ForClient(_config.OwnCertificates, server, _config.SignatureSchemes);
     }
 }

@@ -174,27 +174,24 @@ public sealed partial class TlsConnection
     //# which a client MAY respond to with a Certificate message.
     private void SendClientCertificate(CertificateRequest request)
     {
-        var offered = U16ListExtension.Decode(
-            ExtensionBlock.Find(request.Extensions, ExtensionType.SignatureAlgorithms)!, "signature_algorithms");
-        var certificate = _config.Certificate;
-        var scheme = certificate is null ? null : ChooseSignatureScheme(certificate, offered);
+        var selected = SelectClientCertificate(request);
         //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.2
         //# If the server requests client authentication but no
         //# suitable certificate is available, the client MUST send a Certificate
         //# message containing no certificates (i.e., with the "certificate_list"
         //# field having length 0).
-        if (scheme is null)
+        if (selected is not { } chosen)
         {
             SendCertificate(null, request.Context);
             return;
         }
 
-        SendCertificate(certificate, request.Context);
+        SendCertificate(chosen.Certificate, request.Context);
         //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.3
         //# Clients MUST send this message whenever authenticating via a certificate
         //# (i.e., when the Certificate message is non-empty).
-        SendCertificateVerify(certificate!, scheme.Value);
-        _clientScheme = scheme;
+        SendCertificateVerify(chosen.Certificate, chosen.Scheme);
+        _clientScheme = chosen.Scheme;
     }
 
     private void CompleteHandshake()

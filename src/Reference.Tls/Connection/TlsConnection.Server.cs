@@ -21,6 +21,9 @@ public sealed partial class TlsConnection
         public TlsKeySchedule? Psk { get; init; }
 
         public int PskIndex { get; init; } = -1;
+
+        /// <summary>The chain chosen for this ClientHello (RFC 8446 §4.4.2.2).</summary>
+        public required CertificateKeyPair Certificate { get; init; }
     }
 
     private void ServerReceiveClientHello(ReadOnlySpan<byte> message)
@@ -142,19 +145,10 @@ public sealed partial class TlsConnection
         var clientGroups = U16ListExtension.Decode(ExtensionBlock.Find(hello.Extensions, ExtensionType.SupportedGroups)!, "supported_groups");
         var shares = ReadClientShares(hello, clientGroups);
         var (group, share) = ChooseGroup(clientGroups, shares);
-        var sigs = U16ListExtension.Decode(ExtensionBlock.Find(hello.Extensions, ExtensionType.SignatureAlgorithms)!, "signature_algorithms");
-        var scheme = ChooseSignatureScheme(_config.Certificate!, sigs)
-            ?? FallBackSignatureScheme()
-            ?? throw NoOverlap("no signature scheme in common with the certificate");
         var serverName = ExtensionBlock.Find(hello.Extensions, ExtensionType.ServerName) is { } sni ? ServerNameExtension.Decode(sni) : null;
-        return new ServerChoice(suite, group, share, scheme, ChooseAlpn(hello), serverName);
+        var (certificate, scheme) = SelectServerCertificate(hello, serverName);
+        return new ServerChoice(suite, group, share, scheme, ChooseAlpn(hello), serverName) { Certificate = certificate };
     }
-
-    /// <summary>s2n's deviation (opt-in): sign with our own first usable scheme when the client offered none.</summary>
-    private SignatureScheme? FallBackSignatureScheme() =>
-        _config.S2nQuirks.HasFlag(S2nQuirks.FallBackToOwnSignatureScheme)
-            ? ChooseSignatureScheme(_config.Certificate!, _config.SignatureSchemes.Select(s => (ushort)s).ToList())
-            : null;
 
     //= https://www.rfc-editor.org/rfc/rfc8446#section-4.1.2
     //# If the list contains cipher suites that the server does not recognize,

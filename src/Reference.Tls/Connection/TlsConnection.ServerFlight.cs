@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Reference.Tls.Certificates;
 using Reference.Tls.Crypto;
 using Reference.Tls.Extensions;
 using Reference.Tls.Handshake.Messages;
@@ -27,7 +28,7 @@ public sealed partial class TlsConnection
         //= https://www.rfc-editor.org/rfc/rfc8446#section-4.3.1
         //# In all handshakes, the server MUST send the EncryptedExtensions message
         //# immediately after the ServerHello message.
-        SendHandshake(TableMessage.EncryptedExtensions, HandshakeType.EncryptedExtensions, BuildEncryptedExtensions(choice, _config.Certificate!).Write);
+        SendHandshake(TableMessage.EncryptedExtensions, HandshakeType.EncryptedExtensions, BuildEncryptedExtensions(choice).Write);
         //= https://www.rfc-editor.org/rfc/rfc8446#section-4.3.2
         //# Servers which are authenticating with a PSK MUST NOT send the
         //# CertificateRequest message in the main handshake, though they MAY
@@ -74,10 +75,30 @@ public sealed partial class TlsConnection
         //# The server MUST send a Certificate message whenever the agreed-upon key
         //# exchange method uses certificates for authentication (this includes all
         //# key exchange methods defined in this document except PSK).
-        SendCertificate(_config.Certificate, []);
+        SendCertificate(choice.Certificate, []);
         //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.3
         //# Servers MUST send this message when authenticating via a certificate.
-        SendCertificateVerify(_config.Certificate!, choice.Scheme);
+        SendCertificateVerify(choice.Certificate, choice.Scheme);
+    }
+
+    /// <summary>
+    /// The chain and CertificateVerify scheme for this ClientHello, from the client's signature_algorithms,
+    /// signature_algorithms_cert, certificate_authorities and server_name (see <see cref="CertificateSelection"/>).
+    /// </summary>
+    private SelectedCertificate SelectServerCertificate(ClientHello hello, string? serverName)
+    {
+        var client = new CertificateRequirements(
+            U16ListExtension.Decode(ExtensionBlock.Find(hello.Extensions, ExtensionType.SignatureAlgorithms)!, "signature_algorithms"),
+            ExtensionBlock.Find(hello.Extensions, ExtensionType.SignatureAlgorithmsCert) is { } cert ? U16ListExtension.Decode(cert, "signature_algorithms_cert") : null,
+            ExtensionBlock.Find(hello.Extensions, ExtensionType.CertificateAuthorities) is { } cas ? CertificateAuthoritiesExtension.Decode(cas) : null,
+            serverName);
+        var ownSchemes = _config.SignatureSchemes.Select(s => (ushort)s).ToList();
+        return CertificateSelection.ForServer(_config.OwnCertificates, client, _config.SignatureSchemes)
+            // s2n's deviation (opt-in): sign with our own first usable scheme when the client offered none.
+            ?? (_config.S2nQuirks.HasFlag(S2nQuirks.FallBackToOwnSignatureScheme)
+                ? CertificateSelection.ForServer(_config.OwnCertificates, client with { SignatureAlgorithms = ownSchemes }, _config.SignatureSchemes)
+                : null)
+            ?? throw NoOverlap("no signature scheme in common with any certificate");
     }
 
     //= https://www.rfc-editor.org/rfc/rfc8446#section-4.1.3
@@ -128,12 +149,12 @@ public sealed partial class TlsConnection
         SendHandshake(choice.Psk is null ? TableMessage.ServerHello : TableMessage.ServerHelloPsk, HandshakeType.ServerHello, serverHello.Write);
     }
 
-    private static EncryptedExtensions BuildEncryptedExtensions(ServerChoice choice, CertificateKeyPair certificate)
+    private static EncryptedExtensions BuildEncryptedExtensions(ServerChoice choice)
     {
         var ext = new List<Extension>();
-        // Like s2n, acknowledge the server_name (empty extension, RFC 6066 §3) only when our certificate
-        // was chosen for that name, i.e. the leaf matches it.
-        if (choice.ServerName is { } name && certificate.MatchesHostName(name))
+        // Like s2n, acknowledge the server_name (empty extension, RFC 6066 §3) only when the chain selected for
+        // this handshake was chosen for that name, i.e. its leaf matches it.
+        if (choice.ServerName is { } name && choice.Certificate.MatchesHostName(name))
         {
             ext.Add(new(ExtensionType.ServerName, []));
         }
