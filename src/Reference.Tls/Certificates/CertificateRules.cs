@@ -98,8 +98,9 @@ internal static class CertificateRules
                 throw TlsErrors.Usage($"certificate {i} of the chain (0 = leaf) is X.509v{facts.Version}, not v3");
             }
 
-            // With one configured chain there is no alternative chain to fall back from, so a SHA-1 (or MD5)
-            // signature would always be offered: refuse it here instead.
+            // Any configured chain may be sent as the §4.4.2.2 fallback to a client that did not advertise its
+            // algorithms (CertificateSelection), so a SHA-1 (or MD5) signature could reach a client that forbids
+            // it: refuse it here instead.
             //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.3
             //# TLS 1.3 servers MUST NOT offer a SHA-1 signed certificate unless no
             //# valid certificate chain can be produced without it (see Section
