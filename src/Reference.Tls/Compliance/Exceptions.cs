@@ -325,31 +325,31 @@
 
 //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.5
 //= type=exception
-//= reason=oid_filters is not supported: the server never sends it and the client selects its one
-//= reason=configured certificate without looking at filters.
+//= reason=oid_filters is not supported (nor by s2n-tls): the server never sends it, and the client chooses among
+//= reason=its configured chains by signature algorithms and certificate_authorities only, ignoring any filters.
 //# If the server has included a non-empty filters list, the client
 //# certificate included in the response MUST contain all of the specified
 //# extension OIDs that the client recognizes.
 
 //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.5
 //= type=exception
-//= reason=oid_filters is not supported: the server never sends it and the client selects its one
-//= reason=configured certificate without looking at filters.
+//= reason=oid_filters is not supported (nor by s2n-tls): the server never sends it, and the client chooses among
+//= reason=its configured chains by signature algorithms and certificate_authorities only, ignoring any filters.
 //# For each extension OID recognized by the client, all of the specified
 //# values MUST be present in the client certificate (but the certificate
 //# MAY have other values as well).
 
 //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.5
 //= type=exception
-//= reason=oid_filters is not supported: the server never sends it and the client selects its one
-//= reason=configured certificate without looking at filters.
+//= reason=oid_filters is not supported (nor by s2n-tls): the server never sends it, and the client chooses among
+//= reason=its configured chains by signature algorithms and certificate_authorities only, ignoring any filters.
 //# However, the client MUST ignore and skip any unrecognized certificate
 //# extension OIDs.
 
 //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.5
 //= type=exception
-//= reason=oid_filters is not supported: the server never sends it and the client selects its one
-//= reason=configured certificate without looking at filters.
+//= reason=oid_filters is not supported (nor by s2n-tls): the server never sends it, and the client chooses among
+//= reason=its configured chains by signature algorithms and certificate_authorities only, ignoring any filters.
 //# If the client ignored some of the required certificate extension OIDs
 //# and supplied a certificate that does not satisfy the request, the server
 //# MAY at its discretion either continue the connection without client
@@ -358,20 +358,20 @@
 
 //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.5
 //= type=exception
-//= reason=oid_filters is not supported: the server never sends it and the client selects its one
-//= reason=configured certificate without looking at filters.
+//= reason=oid_filters is not supported (nor by s2n-tls): the server never sends it, and the client chooses among
+//= reason=its configured chains by signature algorithms and certificate_authorities only, ignoring any filters.
 //# Any given OID MUST NOT appear more than once in the filters list.
 
 //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.5
 //= type=exception
-//= reason=oid_filters is not supported: the server never sends it and the client selects its one
-//= reason=configured certificate without looking at filters.
+//= reason=oid_filters is not supported (nor by s2n-tls): the server never sends it, and the client chooses among
+//= reason=its configured chains by signature algorithms and certificate_authorities only, ignoring any filters.
 //# The special anyExtendedKeyUsage OID MUST NOT be used in the request.
 
 //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.2.3
 //= type=exception
-//= reason=oid_filters is not supported: the server never sends it and the client selects its one
-//= reason=configured certificate without looking at filters.
+//= reason=oid_filters is not supported (nor by s2n-tls): the server never sends it, and the client chooses among
+//= reason=its configured chains by signature algorithms and certificate_authorities only, ignoring any filters.
 //# -  If the CertificateRequest message contained a non-empty "oid_filters"
 //# extension, the end-entity certificate MUST match the extension OIDs that
 //# are recognized by the client, as described in Section 4.2.5.
