@@ -112,6 +112,13 @@ public sealed record TlsConfig
     public TimeSpan EarlyDataTicketAgeTolerance { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
+    /// Server: the anti-replay record of accepted 0-RTT ClientHellos (RFC 8446 §8.2), kept for twice
+    /// <see cref="EarlyDataTicketAgeTolerance"/>. Each new configuration gets its own; give every server
+    /// instance one shared filter. Null accepts 0-RTT replays within the freshness window: only for tests.
+    /// </summary>
+    public EarlyDataReplayFilter? EarlyDataReplayFilter { get; init; } = new();
+
+    /// <summary>
     /// Externally established PSKs (<see cref="TlsSession.External"/>): a client offers them, a server
     /// accepts a ClientHello naming one of them.
     /// </summary>

@@ -13,8 +13,9 @@ namespace Reference.Tls;
 /// only when every §4.2.10 condition holds and keeps it apart from 1-RTT data (<see cref="ReadEarlyData"/>):
 /// early data can be replayed, so the application must know which bytes were early. Early data records are
 /// not handshake messages and so are not in the transition table; EndOfEarlyData is.
-/// Anti-replay (§8): the server only checks the ticket age against
-/// <see cref="TlsConfig.EarlyDataTicketAgeTolerance"/> (freshness, §8.3); it keeps no strike register.
+/// Anti-replay (§8): the server checks the ticket age against <see cref="TlsConfig.EarlyDataTicketAgeTolerance"/>
+/// (freshness, §8.3) and records the binder of each accepted 0-RTT ClientHello for twice that window in
+/// <see cref="TlsConfig.EarlyDataReplayFilter"/> (§8.2), accepting 0-RTT at most once per ClientHello.
 /// </summary>
 public sealed partial class TlsConnection
 {
@@ -312,8 +313,25 @@ public sealed partial class TlsConnection
             return false;
         }
 
-        return !psk.Session.IsResumption || TicketAgeIsFresh(psk);
+        return (!psk.Session.IsResumption || TicketAgeIsFresh(psk)) && FirstUseOfThisClientHello(psk);
     }
+
+    /// <summary>The anti-replay record (RFC 8446 §8.2): 0-RTT at most once per ClientHello on this server instance.</summary>
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-8
+    //# The server MUST ensure that any
+    //# instance of it (be it a machine, a thread, or any other entity within
+    //# the relevant serving infrastructure) would accept 0-RTT for the same
+    //# 0-RTT handshake at most once; this limits the number of replays to
+    //# the number of server instances in the deployment.
+    //
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-8.2
+    //# The server MUST derive the storage key only from validated sections
+    //# of the ClientHello.
+    // The key is the binder of the first identity, which VerifyBinder checked. Only the freshness check and
+    // this record guard against replays; there is no startup quarantine (RFC 8446 §8.2 SHOULD, not done).
+    private bool FirstUseOfThisClientHello(SelectedPsk psk) =>
+        _config.EarlyDataReplayFilter is not { } filter
+        || filter.TryRecordFirstUse(psk.Binder, Now, 2 * _config.EarlyDataTicketAgeTolerance);
 
     /// <summary>The client's view of the ticket's age against ours (RFC 8446 §4.2.10, §8.3).</summary>
     private bool TicketAgeIsFresh(SelectedPsk psk)

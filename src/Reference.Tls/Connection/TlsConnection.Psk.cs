@@ -229,7 +229,7 @@ public sealed partial class TlsConnection
             //# connection.
             if (ResolvePsk(identities[i].Identity) is { } psk && CipherSuiteSpec.Get(psk.CipherSuite).Hash == suite.Hash)
             {
-                return new SelectedPsk(VerifyBinder(psk, message, binders, i, suite), i, psk, identities[i].ObfuscatedTicketAge);
+                return new SelectedPsk(VerifyBinder(psk, message, binders, i, suite), i, psk, identities[i].ObfuscatedTicketAge, binders[i]);
             }
         }
 
@@ -371,4 +371,4 @@ public sealed partial class TlsConnection
 }
 
 /// <summary>Server: the PSK chosen from the ClientHello, its index there, and the obfuscated age the client sent for it.</summary>
-internal readonly record struct SelectedPsk(KeySchedule.TlsKeySchedule Schedule, int Index, TlsSession Session, uint ObfuscatedTicketAge);
+internal readonly record struct SelectedPsk(KeySchedule.TlsKeySchedule Schedule, int Index, TlsSession Session, uint ObfuscatedTicketAge, byte[] Binder);
