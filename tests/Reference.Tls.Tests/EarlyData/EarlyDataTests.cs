@@ -283,6 +283,10 @@ public class EarlyDataTests
         client.WriteEarlyData(new byte[1]);
     }
 
+    //= https://www.rfc-editor.org/rfc/rfc8446#appendix-D.1
+    //= type=test
+    //# Note that 0-RTT data is not compatible with older servers and SHOULD NOT
+    //# be sent absent knowledge that the server supports TLS 1.3.
     [Fact]
     public void Early_data_needs_a_session_that_allows_it_and_ends_at_the_server_hello()
     {
@@ -508,6 +512,27 @@ public class EarlyDataTests
         var e = Assert.Throws<TlsException>(() => r.Server.Feed(endOfEarlyData));
         Assert.Equal(AlertDescription.DecodeError, e.Alert);
         Assert.Equal(Request, ReadAllEarly(r.Server));
+    }
+
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.10
+    //= type=test
+    //# In order to accept early data, the server MUST have accepted a PSK
+    //# cipher suite and selected the first key offered in the client's
+    //# "pre_shared_key" extension.
+    [Fact]
+    public void A_psk_other_than_the_first_resumes_without_early_data()
+    {
+        var unknown = TlsSession.External("unknown"u8, new byte[32], maxEarlyDataSize: 100);
+        var known = TlsSession.External("known"u8, Enumerable.Repeat((byte)7, 32).ToArray(), maxEarlyDataSize: 100);
+        var (c, s) = Configs(client: c => c with { PreSharedKeys = [unknown, known] }, server: s => s with { PreSharedKeys = [known] });
+        using var client = TlsConnection.CreateClient(c, "localhost");
+        using var server = TlsConnection.CreateServer(s);
+        client.WriteEarlyData(Request);
+        Pump(client, server);
+        Assert.True(server.Info!.PreSharedKeyAccepted);
+        Assert.Equal(EarlyDataStatus.Rejected, server.EarlyDataStatus);
+        Assert.Equal(EarlyDataStatus.Rejected, client.EarlyDataStatus);
+        Assert.Equal(0, server.AvailableEarlyData);
     }
 
     private static void AssertRejected(Resumed r)
