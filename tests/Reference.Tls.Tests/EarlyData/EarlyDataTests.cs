@@ -535,6 +535,53 @@ public class EarlyDataTests
         Assert.Equal(0, server.AvailableEarlyData);
     }
 
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.10
+    //= type=test
+    //# If the client opts to do so, it MUST supply both the "pre_shared_key"
+    //# and "early_data" extensions.
+    [Fact]
+    public void A_server_refuses_early_data_offered_without_a_pre_shared_key()
+    {
+        var (c, s) = Configs();
+        using var client = TlsConnection.CreateClient(c, "localhost");
+        var hello = FirstClientHello(client);
+        hello.Extensions.Add(new(ExtensionType.EarlyData, []));
+        using var server = TlsConnection.CreateServer(s);
+        var e = Assert.Throws<TlsException>(() => server.Feed(Malformed.Bytes.HandshakeRecord(HandshakeType.ClientHello, Malformed.Bytes.Write(hello.Write))));
+        Assert.Equal(AlertDescription.IllegalParameter, e.Alert);
+        Assert.Contains("pre_shared_key", e.Message, StringComparison.Ordinal);
+    }
+
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.10
+    //= type=test
+    //# A client MUST NOT include the "early_data" extension in its followup
+    //# ClientHello.
+    [Fact]
+    public void A_server_refuses_early_data_in_the_second_client_hello()
+    {
+        var (c, s) = Configs(client: c => c with { Groups = [NamedGroup.X25519, NamedGroup.Secp256r1] }, server: s => s with { Groups = [NamedGroup.Secp256r1] });
+        using var client = TlsConnection.CreateClient(c, "localhost");
+        using var server = TlsConnection.CreateServer(s);
+        InMemoryPair.Move(client, server);
+        InMemoryPair.Move(server, client);
+        var output = client.PendingOutput.ToArray();
+        client.ConsumeOutput(output.Length);
+        Assert.Equal(20, output[0]); // the client's dummy change_cipher_spec, then the second ClientHello
+        output = output[6..];
+        int length = output[3] << 8 | output[4];
+        var second = ClientHello.Parse(output.AsSpan(9, length - 4));
+        second.Extensions.Add(new(ExtensionType.EarlyData, []));
+        var e = Assert.Throws<TlsException>(() => server.Feed(Malformed.Bytes.HandshakeRecord(HandshakeType.ClientHello, Malformed.Bytes.Write(second.Write))));
+        Assert.Equal(AlertDescription.IllegalParameter, e.Alert);
+        Assert.Contains("HelloRetryRequest", e.Message, StringComparison.Ordinal);
+    }
+
+    private static ClientHello FirstClientHello(TlsConnection client)
+    {
+        var record = client.PendingOutput;
+        return ClientHello.Parse(record.Slice(9, (record[3] << 8 | record[4]) - 4));
+    }
+
     private static void AssertRejected(Resumed r)
     {
         Assert.True(r.Client.IsHandshakeComplete && r.Server.IsHandshakeComplete);
