@@ -59,9 +59,25 @@ public class EngineTableProofTests(EngineProofs proofs) : IClassFixture<EnginePr
     public void Psk_handshakes_with_and_without_hello_retry_are_proved_types()
     {
         var psk = HandshakeType.Supported.Where(t => t[Feature.Psk]).Select(t => t.Name).ToList();
-        Assert.Equal(["psk", "psk+HRR"], psk);
+        Assert.Equal(["psk", "psk+HRR", "psk+0-RTT"], psk);
         Assert.DoesNotContain(Feature.Psk, HandshakeType.Unsupported);
-        Assert.All(HandshakeType.Supported.Where(t => t[Feature.Psk]), t => Assert.False(t[Feature.ClientAuth] || t[Feature.EarlyData], t.Name));
+        Assert.All(HandshakeType.Supported.Where(t => t[Feature.Psk]), t => Assert.False(t[Feature.ClientAuth], t.Name));
+    }
+
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.10
+    //= type=test
+    //# A client MUST NOT include the "early_data" extension in its followup
+    //# ClientHello.
+    [Fact]
+    public void Zero_rtt_is_a_proved_type_only_with_a_psk_and_without_hello_retry()
+    {
+        var early = Assert.Single(HandshakeType.Supported, t => t[Feature.EarlyData]);
+        Assert.Equal("psk+0-RTT", early.Name);
+        Assert.True(early[Feature.Psk]);
+        Assert.False(early[Feature.Hrr]);
+        Assert.DoesNotContain(Feature.EarlyData, HandshakeType.Unsupported);
+        var eoed = Assert.Single(proofs.Table, p => p.Property.StartsWith("EndOfEarlyData at most once", StringComparison.Ordinal));
+        Assert.True(eoed.Holds, eoed.Counterexample);
     }
 
     [Fact]

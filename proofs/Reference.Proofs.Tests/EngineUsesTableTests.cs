@@ -100,6 +100,31 @@ public class EngineUsesTableTests
         Assert.Contains(new Transition(HandshakeState.Connected, TableMessage.ApplicationData, Sender.Server, HandshakeState.Connected), clientTrace);
     }
 
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-2.3
+    //= type=test
+    //# Figure 4: Message Flow for a 0-RTT Handshake
+    [Fact]
+    public void Every_transition_of_a_zero_rtt_handshake_is_a_row_of_the_table()
+    {
+        var clientTrace = new List<Transition>();
+        var serverTrace = new List<Transition>();
+        var (clientConfig, serverConfig) = Configs(Scenario.Full, clientTrace.Add, serverTrace.Add);
+        var psk = TlsSession.External("proofs-0rtt"u8, Enumerable.Repeat((byte)0x5b, 32).ToArray(), maxEarlyDataSize: 64);
+        using var client = TlsConnection.CreateClient(clientConfig with { PreSharedKeys = [psk] }, "localhost");
+        using var server = TlsConnection.CreateServer(serverConfig with { PreSharedKeys = [psk], MaxEarlyDataSize = 64 });
+        client.WriteEarlyData("early"u8);
+        Pump(client, server);
+        Assert.Equal(EarlyDataStatus.Accepted, client.EarlyDataStatus);
+        Assert.Equal(5, server.AvailableEarlyData);
+
+        const string expected = "C:ClientHello S:ServerHelloPsk S:EncryptedExtensionsEarlyData S:Finished C:EndOfEarlyData C:Finished";
+        var rows = TransitionTable.Rows.ToHashSet();
+        Assert.All(clientTrace.Concat(serverTrace), t => Assert.Contains(t, rows));
+        Assert.Equal(expected, Handshake(clientTrace));
+        Assert.Equal(expected, Handshake(serverTrace));
+        Assert.All([clientTrace, serverTrace], trace => Assert.All(trace.Zip(trace.Skip(1)), pair => Assert.Equal(pair.First.To, pair.Second.From)));
+    }
+
     //= https://www.rfc-editor.org/rfc/rfc8446#section-4
     //= type=test
     //# A peer which receives a

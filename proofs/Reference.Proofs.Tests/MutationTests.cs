@@ -52,7 +52,7 @@ public class MutationTests
     [Theory]
     [InlineData("PSK: authentication bypass", "the server authenticates before its Finished", "C:ClientHello S:ServerHello S:EncryptedExtensions S:Finished [table: AfterServerFinished]")]
     [InlineData("PSK: allow Certificate after a PSK EncryptedExtensions", "with a PSK, the server sends no Certificate", "C:ClientHello S:ServerHelloPsk S:EncryptedExtensions S:Certificate [table: AfterServerCertificate]")]
-    [InlineData("PSK: ServerHelloPsk without the second ClientHello", "equivalence: every table trace is an RFC-model trace", "C:ClientHello S:HelloRetryRequest S:ServerHelloPsk [table: AfterServerHelloPsk]")]
+    [InlineData("PSK: ServerHelloPsk without the second ClientHello", "equivalence: every table trace is an RFC-model trace", "C:ClientHello S:HelloRetryRequest S:ServerHelloPsk [table: AfterServerHelloPskAfterRetry]")]
     public void Psk_mutations_are_caught_by_the_expected_property_with_the_shortest_trace(string mutationPrefix, string property, string counterexample)
     {
         Assert.True(Mutations.All.Count(m => m.Name.StartsWith("PSK:", StringComparison.Ordinal)) >= 2);
@@ -61,6 +61,22 @@ public class MutationTests
         Assert.False(failure.Holds);
         Assert.StartsWith(property, failure.Property);
         Assert.Equal(counterexample, failure.Counterexample);
+    }
+
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.5
+    //= type=test
+    //# If the server sent an "early_data" extension in EncryptedExtensions, the
+    //# client MUST send an EndOfEarlyData message after receiving the server
+    //# Finished.
+    [Theory]
+    [InlineData("0-RTT: early data accepted after a HelloRetryRequest")]
+    [InlineData("0-RTT: client Finished without EndOfEarlyData")]
+    public void Zero_rtt_mutations_are_caught(string mutationPrefix)
+    {
+        var mutation = Assert.Single(Mutations.All, m => m.Name.StartsWith(mutationPrefix, StringComparison.Ordinal));
+        var failure = ProofSuite.ProveTableUntilFailure(mutation.Apply(TableSpec.FromEngine())).Last();
+        Assert.False(failure.Holds);
+        Assert.Contains("S:EncryptedExtensionsEarlyData", failure.Counterexample);
     }
 
     [Fact]

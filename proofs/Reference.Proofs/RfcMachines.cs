@@ -103,7 +103,12 @@ internal static class RfcMachines
         Add(ClientState.WaitSh, S, RfcMessage.ServerHelloPsk, When(Feature.Psk), ClientState.WaitEe);
         Add(ClientState.WaitSecondSh, S, RfcMessage.ServerHelloPsk, When(Feature.Psk), ClientState.WaitEe);
 
-        Add(ClientState.WaitEe, S, RfcMessage.EncryptedExtensions, When(Feature.Psk), ClientState.WaitFinished);
+        Add(ClientState.WaitEe, S, RfcMessage.EncryptedExtensions, [new(Feature.Psk, true), new(Feature.EarlyData, false)], ClientState.WaitFinished);
+
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.10
+        //# Return its own "early_data" extension in EncryptedExtensions,
+        //# indicating that it intends to process the early data.
+        Add(ClientState.WaitEe, S, RfcMessage.EncryptedExtensionsEarlyData, When(Feature.Psk, Feature.EarlyData), ClientState.WaitFinished);
         Add(ClientState.WaitEe, S, RfcMessage.EncryptedExtensions, Unless(Feature.Psk), ClientState.WaitCertCr);
         Add(ClientState.WaitCertCr, S, RfcMessage.Certificate, Always, ClientState.WaitCv);
         Add(ClientState.WaitCertCr, S, RfcMessage.CertificateRequest, Always, ClientState.WaitCert);
@@ -195,7 +200,8 @@ internal static class RfcMachines
         //= https://www.rfc-editor.org/rfc/rfc8446#appendix-A.2
         //# | Send EncryptedExtensions
         //# | [Send CertificateRequest]
-        Add(ServerState.SentSh, S, RfcMessage.EncryptedExtensions, Always, ServerState.SentEe);
+        Add(ServerState.SentSh, S, RfcMessage.EncryptedExtensions, Unless(Feature.EarlyData), ServerState.SentEe);
+        Add(ServerState.SentSh, S, RfcMessage.EncryptedExtensionsEarlyData, When(Feature.EarlyData), ServerState.SentEe);
         Add(ServerState.SentEe, S, RfcMessage.CertificateRequest, When(Feature.ClientAuth), ServerState.SentCr);
         Add(ServerState.SentEe, S, RfcMessage.Certificate, Unless(Feature.ClientAuth, Feature.Psk), ServerState.SentCert);
         Add(ServerState.SentEe, S, RfcMessage.Finished, When(Feature.Psk, Feature.EarlyData), ServerState.WaitEoed);

@@ -2,8 +2,8 @@ namespace Reference.Proofs;
 
 /// <summary>
 /// Messages of the RFC 8446 handshake as seen in a trace, with the wire types that play two roles split
-/// (ServerHello vs HelloRetryRequest vs a ServerHello carrying "pre_shared_key", Certificate with or
-/// without entries), plus application data. Written from RFC 8446 §2 and §4; engine messages are mapped
+/// (ServerHello vs HelloRetryRequest vs a ServerHello carrying "pre_shared_key", EncryptedExtensions with
+/// or without "early_data", Certificate with or without entries), plus application data. Written from RFC 8446 §2 and §4; engine messages are mapped
 /// onto these by name.
 /// </summary>
 internal enum RfcMessage
@@ -15,6 +15,9 @@ internal enum RfcMessage
     /// <summary>A ServerHello with the "pre_shared_key" extension: the server accepted a PSK (§2.2 Figure 3, §4.2.11).</summary>
     ServerHelloPsk,
     EncryptedExtensions,
+
+    /// <summary>EncryptedExtensions with the "early_data" extension: the server accepted 0-RTT (§4.2.10, §4.5).</summary>
+    EncryptedExtensionsEarlyData,
     CertificateRequest,
     Certificate,
     EmptyCertificate,
@@ -66,16 +69,18 @@ internal sealed record HandshakeType(string Name, IReadOnlyDictionary<Feature, b
 {
     public bool this[Feature f] => Features[f];
 
-    /// <summary>Every handshake type this engine supports: full or HRR, times no auth / client cert / empty client cert / PSK (psk_dhe_ke).</summary>
+    /// <summary>
+    /// Every handshake type this engine supports: full or HRR, times no auth / client cert / empty client cert /
+    /// PSK (psk_dhe_ke); and PSK with 0-RTT (never with HRR).
+    /// </summary>
     public static IReadOnlyList<HandshakeType> Supported { get; } = BuildSupported();
 
     /// <summary>Features the RFC model describes but the engine does not support yet; fixed false for the proofs.</summary>
-    public static IReadOnlyList<Feature> Unsupported { get; } = [Feature.EarlyData, Feature.HalfRtt];
+    public static IReadOnlyList<Feature> Unsupported { get; } = [Feature.HalfRtt];
 
-    /// <summary>Types the RFC model describes but the engine does not support (§2 Figure 4, 0.5-RTT); checked only for model sanity.</summary>
+    /// <summary>Types the RFC model describes but the engine does not support (0.5-RTT); checked only for model sanity.</summary>
     public static IReadOnlyList<HandshakeType> ModelOnly { get; } =
     [
-        With("resumption+0-RTT", Feature.Psk, Feature.EarlyData),
         With("full+0.5-RTT", Feature.HalfRtt),
         With("psk+0.5-RTT", Feature.Psk, Feature.HalfRtt),
     ];
@@ -105,6 +110,9 @@ internal sealed record HandshakeType(string Name, IReadOnlyDictionary<Feature, b
             }
         }
 
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-2.3
+        //# Figure 4: Message Flow for a 0-RTT Handshake
+        types.Add(With("psk+0-RTT", Feature.Psk, Feature.EarlyData));
         return types;
     }
 }

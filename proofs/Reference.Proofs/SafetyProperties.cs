@@ -16,9 +16,17 @@ internal static class SafetyProperties
         //# Once a side has sent its Finished message and has received and
         //# validated the Finished message from its peer, it may begin to send
         //# and receive Application Data over the connection.
-        new("no application data before the sender's Finished", Rfc + "section-4.4.4", (e, t) => e.AnyActive(t, i =>
+        //
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.4
+        //# There are two
+        //# settings in which it is permitted to send data prior to receiving the
+        //# peer's Finished:
+        // The client's exception is 0-RTT: only in a PSK handshake without HelloRetryRequest, before EndOfEarlyData.
+        new("no application data before the sender's Finished, except the client's 0-RTT data", Rfc + "section-4.4.4", (e, t) => e.AnyActive(t, i =>
             e.Ctx.MkOr(
-                e.Ctx.MkAnd(e.Is(t, i, RfcMessage.ApplicationData, Party.Client), e.Ctx.MkNot(e.SeenBefore(t, i, RfcMessage.Finished, Party.Client))),
+                e.Ctx.MkAnd(e.Is(t, i, RfcMessage.ApplicationData, Party.Client), e.Ctx.MkNot(e.SeenBefore(t, i, RfcMessage.Finished, Party.Client)),
+                    e.Ctx.MkOr(e.SeenBefore(t, i, RfcMessage.HelloRetryRequest, Party.Server), e.SeenBefore(t, i, RfcMessage.ServerHello, Party.Server),
+                        e.SeenBefore(t, i, RfcMessage.EndOfEarlyData, Party.Client))),
                 e.Ctx.MkAnd(e.Is(t, i, RfcMessage.ApplicationData, Party.Server), e.Ctx.MkNot(e.SeenBefore(t, i, RfcMessage.Finished, Party.Server)))))),
 
         //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.4
@@ -73,8 +81,21 @@ internal static class SafetyProperties
         //# If the server does not send an "early_data"
         //# extension in EncryptedExtensions, then the client MUST NOT send an
         //# EndOfEarlyData message.
-        new("no EndOfEarlyData (early data not supported, so never accepted)", Rfc + "section-4.5", (e, t) => e.AnyActive(t, i =>
-            e.Is(t, i, RfcMessage.EndOfEarlyData))),
+        //
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.5
+        //# If the server sent an "early_data" extension in EncryptedExtensions,
+        //# the client MUST send an EndOfEarlyData message after receiving the
+        //# server Finished.
+        new("EndOfEarlyData at most once, from the client, after the server's Finished and before the client's, only after early data was accepted", Rfc + "section-4.5", (e, t) => e.AnyActive(t, i =>
+            e.Ctx.MkAnd(e.Is(t, i, RfcMessage.EndOfEarlyData),
+                e.Ctx.MkOr(
+                    e.Ctx.MkNot(e.Is(t, i, RfcMessage.EndOfEarlyData, Party.Client)),
+                    e.Ctx.MkNot(e.SeenBefore(t, i, RfcMessage.Finished, Party.Server)),
+                    e.Ctx.MkNot(e.SeenBefore(t, i, RfcMessage.EncryptedExtensionsEarlyData, Party.Server)),
+                    e.Ctx.MkNot(e.SeenBefore(t, i, RfcMessage.ServerHelloPsk, Party.Server)),
+                    e.SeenBefore(t, i, RfcMessage.HelloRetryRequest, Party.Server),
+                    e.SeenBefore(t, i, RfcMessage.Finished, Party.Client),
+                    e.SeenBefore(t, i, RfcMessage.EndOfEarlyData, Party.Client))))),
     ];
 
     /// <summary>After the server accepted a PSK, any server certificate message (or a CertificateRequest) violates §2.2 / §4.3.2.</summary>
