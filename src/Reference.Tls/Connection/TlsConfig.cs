@@ -98,6 +98,20 @@ public sealed record TlsConfig
     public TimeSpan SessionTicketLifetime { get; init; } = TimeSpan.FromHours(12);
 
     /// <summary>
+    /// Server: the most 0-RTT (early data) bytes accepted on one connection, and the max_early_data_size
+    /// advertised in NewSessionTicket (RFC 8446 §4.6.1). 0 (the default) never accepts early data. Early
+    /// data can be replayed (RFC 8446 §8): read it with <see cref="TlsConnection.ReadEarlyData"/> only for
+    /// requests that are safe to repeat.
+    /// </summary>
+    public uint MaxEarlyDataSize { get; init; }
+
+    /// <summary>
+    /// Server: 0-RTT is rejected (the handshake falls back to 1-RTT) when the client's view of the ticket's
+    /// age differs from ours by more than this (RFC 8446 §4.2.10, §8.3 freshness check).
+    /// </summary>
+    public TimeSpan EarlyDataTicketAgeTolerance { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
     /// Externally established PSKs (<see cref="TlsSession.External"/>): a client offers them, a server
     /// accepts a ClientHello naming one of them.
     /// </summary>
@@ -140,6 +154,12 @@ public sealed record TlsConfig
     /// </summary>
     public Func<DateTime>? DangerousClock { get; init; }
 
+    /// <summary>
+    /// Tests only: the server accepts early data whenever it accepts a PSK, whether or not the client offered
+    /// it or the PSK was the first: lets tests drive the client's checks of a misbehaving server.
+    /// </summary>
+    internal bool DangerousTestAlwaysAcceptEarlyData { get; init; }
+
     /// <summary>Observes every handshake transition taken (tests and tracing); never sees secrets.</summary>
     internal Action<StateMachine.Transition>? TransitionObserver { get; init; }
 
@@ -178,6 +198,11 @@ public sealed record TlsConfig
         if (SessionTicketLifetime <= TimeSpan.Zero || SessionTicketLifetime > TimeSpan.FromDays(7) || SessionTicketCount < 0)
         {
             throw TlsErrors.Usage("SessionTicketLifetime must be in (0, 7 days] and SessionTicketCount >= 0");
+        }
+
+        if (EarlyDataTicketAgeTolerance < TimeSpan.Zero)
+        {
+            throw TlsErrors.Usage("EarlyDataTicketAgeTolerance must not be negative");
         }
 
         if (BlindingDelayRange.Min < TimeSpan.Zero || BlindingDelayRange.Max < BlindingDelayRange.Min)
@@ -226,6 +251,22 @@ public enum S2nQuirks
 
     /// <summary>On a failure, send a warning close_notify instead of the fatal alert the RFC names.</summary>
     CloseNotifyInsteadOfFatalAlert = 8,
+}
+
+/// <summary>Where 0-RTT stands on a connection (s2n's s2n_early_data_status_t), set as the handshake learns it.</summary>
+public enum EarlyDataStatus
+{
+    /// <summary>The client did not offer early data.</summary>
+    NotRequested,
+
+    /// <summary>The client offered early data; the server's answer is not known yet.</summary>
+    Requested,
+
+    /// <summary>The server accepted early data.</summary>
+    Accepted,
+
+    /// <summary>The client offered early data and the server did not accept it (the handshake goes on in 1-RTT).</summary>
+    Rejected,
 }
 
 public enum TlsRole

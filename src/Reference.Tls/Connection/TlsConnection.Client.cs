@@ -69,6 +69,10 @@ public sealed partial class TlsConnection
         //# Implementations MUST NOT send any records with a version less than
         //# 0x0300.
         FlushHandshake(ProtocolVersion.Tls10);
+        if (EarlyDataStatus == EarlyDataStatus.Requested)
+        {
+            StartClientEarlyData();
+        }
     }
 
     /// <summary>
@@ -177,6 +181,24 @@ public sealed partial class TlsConnection
             //# supply a "key_share" extension to the server to allow the server to
             //# decline resumption and fall back to a full handshake, if needed.
             ext.Add(new(ExtensionType.PskKeyExchangeModes, PskKeyExchangeModesExtension.Encode(PskKeyExchangeModesExtension.PskDheKe)));
+        }
+
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.10
+        //# If the client opts to do so, it MUST supply both the "pre_shared_key"
+        //# and "early_data" extensions.
+        //
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.10
+        //# A client MUST NOT include the "early_data" extension in its followup
+        //# ClientHello.
+        //
+        //= https://www.rfc-editor.org/rfc/rfc8446#appendix-D.3
+        //# Note that 0-RTT data is not compatible with older servers and SHOULD NOT
+        //# be sent absent knowledge that the server supports TLS 1.3.
+        // Only a TLS 1.3 ticket or an external PSK configured for 0-RTT allows it (ShouldOfferEarlyData).
+        if (ShouldOfferEarlyData(psks))
+        {
+            ext.Add(new(ExtensionType.EarlyData, []));
+            EarlyDataStatus = EarlyDataStatus.Requested;
         }
 
         if (policy is not null)

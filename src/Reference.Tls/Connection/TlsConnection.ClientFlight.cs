@@ -69,6 +69,7 @@ public sealed partial class TlsConnection
         //= https://www.rfc-editor.org/rfc/rfc8446#section-4.1.2
         //# In that case, the client MUST send the same ClientHello without
         //# modification, except as follows:
+        RejectEarlyDataOnHelloRetry();
         _sentClientHello = BuildClientHello(first.Random, first.LegacySessionId, cookie);
         SendHandshake(TableMessage.ClientHello, HandshakeType.ClientHello, _sentClientHello.Write);
     }
@@ -87,6 +88,7 @@ public sealed partial class TlsConnection
         //# found in "supported_groups" prior to successful completion of the
         //# handshake
         ExtensionBlock.RejectUnsolicited(ee.Extensions, _sentClientHello!.Extensions);
+        ClientCheckEarlyDataAnswer(ee);
         if (ExtensionBlock.Find(ee.Extensions, ExtensionType.ApplicationLayerProtocolNegotiation) is { } alpn)
         {
             var chosen = AlpnExtension.Decode(alpn);
@@ -142,6 +144,7 @@ public sealed partial class TlsConnection
 
     private void SendClientFlight()
     {
+        SendEndOfEarlyDataIfAccepted();
         //= https://www.rfc-editor.org/rfc/rfc8446#appendix-D.4
         //# If not offering early data, the client sends a dummy
         //# change_cipher_spec record (see the third paragraph of Section 5)

@@ -21,10 +21,12 @@ public sealed partial class TlsConnection
             case (TlsRole.Server, TableMessage.EmptyCertificate): ServerReceiveClientCertificate(m, empty: true); break;
             case (TlsRole.Server, TableMessage.CertificateVerify): ServerReceiveClientCertificateVerify(m); break;
             case (TlsRole.Server, TableMessage.Finished): ServerReceiveClientFinished(m); break;
+            case (TlsRole.Server, TableMessage.EndOfEarlyData): ServerReceiveEndOfEarlyData(m); break;
             case (TlsRole.Client, TableMessage.ServerHello): ClientReceiveServerHello(m); break;
             case (TlsRole.Client, TableMessage.ServerHelloPsk): ClientReceiveServerHello(m); break;
             case (TlsRole.Client, TableMessage.HelloRetryRequest): ClientReceiveHelloRetryRequest(m); break;
             case (TlsRole.Client, TableMessage.EncryptedExtensions): ClientReceiveEncryptedExtensions(m); break;
+            case (TlsRole.Client, TableMessage.EncryptedExtensionsEarlyData): ClientReceiveEncryptedExtensions(m); break;
             case (TlsRole.Client, TableMessage.CertificateRequest): ClientReceiveCertificateRequest(m); break;
             case (TlsRole.Client, TableMessage.Certificate): ReceivePeerCertificate(m, []); break;
             case (TlsRole.Client, TableMessage.CertificateVerify): ClientReceiveServerCertificateVerify(m); break;

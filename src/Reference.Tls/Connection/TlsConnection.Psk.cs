@@ -133,6 +133,7 @@ public sealed partial class TlsConnection
 
         var (psk, schedule) = _offeredPsks[selected];
         _offeredPsks.RemoveAt(selected);
+        _selectedPskIndex = selected;
         _pskAccepted = true;
         return ScheduleForSuite(schedule, psk, suite);
     }
@@ -182,14 +183,14 @@ public sealed partial class TlsConnection
         //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.11
         //# Clients, however, SHOULD store the SNI with the PSK to fulfill
         //# the requirements of Section 4.6.1.
-        _receivedSessions.Add(TlsSession.FromTicket(ticket.Ticket, psk, _schedule.Suite.Id, ticket.AgeAdd, lifetime, Now, _serverName));
+        _receivedSessions.Add(TlsSession.FromTicket(ticket.Ticket, psk, _schedule.Suite.Id, ticket.AgeAdd, lifetime, Now, _serverName, TicketMaxEarlyDataSize(ticket)));
     }
 
     /// <summary>
     /// Server: the first offered PSK we can use with <paramref name="suite"/>, its binder checked; null
     /// for a full handshake. A usable PSK whose binder does not verify is fatal.
     /// </summary>
-    private (TlsKeySchedule Schedule, int Index)? SelectPsk(ClientHello hello, ReadOnlySpan<byte> message, CipherSuiteSpec suite)
+    private SelectedPsk? SelectPsk(ClientHello hello, ReadOnlySpan<byte> message, CipherSuiteSpec suite)
     {
         if (ExtensionBlock.Find(hello.Extensions, ExtensionType.PreSharedKey) is not { } data)
         {
@@ -228,7 +229,7 @@ public sealed partial class TlsConnection
             //# connection.
             if (ResolvePsk(identities[i].Identity) is { } psk && CipherSuiteSpec.Get(psk.CipherSuite).Hash == suite.Hash)
             {
-                return (VerifyBinder(psk, message, binders, i, suite), i);
+                return new SelectedPsk(VerifyBinder(psk, message, binders, i, suite), i, psk, identities[i].ObfuscatedTicketAge);
             }
         }
 
@@ -318,7 +319,7 @@ public sealed partial class TlsConnection
             return null;
         }
 
-        return TlsSession.FromTicket(identity, state.Psk, suite.Id, state.AgeAdd, lifetime, issued, serverName: null);
+        return TlsSession.FromSealedTicket(identity, state, suite.Id);
     }
 
     /// <summary>Server: after the handshake, hand out session tickets sealed under our ticket key.</summary>
@@ -345,7 +346,11 @@ public sealed partial class TlsConnection
             //# The server MUST generate a fresh value for each ticket it sends.
             var ageAdd = BitConverter.ToUInt32(TlsRandom.GetBytes(_config.DangerousDeterministicRandom, 4));
             var lifetime = (uint)_config.SessionTicketLifetime.TotalSeconds;
-            var state = new TicketState((ushort)_schedule.Suite.Id, (long)(Now - DateTime.UnixEpoch).TotalMilliseconds, lifetime, ageAdd, psk);
+            var state = new TicketState((ushort)_schedule.Suite.Id, (long)(Now - DateTime.UnixEpoch).TotalMilliseconds, lifetime, ageAdd, psk)
+            {
+                MaxEarlyDataSize = _config.MaxEarlyDataSize,
+                ApplicationProtocol = _alpn,
+            };
             //= https://www.rfc-editor.org/rfc/rfc8446#section-4.6.1
             //# It MAY be either a database lookup key or a
             //# self-encrypted and self-authenticated value.
@@ -357,10 +362,13 @@ public sealed partial class TlsConnection
                 w.WriteU32(ageAdd);
                 w.WriteVector8(nonce);
                 w.WriteVector16(ticket);
-                w.WriteU16(0);
+                ExtensionBlock.Write(w, NewSessionTicketExtensions());
             });
         }
 
         FlushHandshake();
     }
 }
+
+/// <summary>Server: the PSK chosen from the ClientHello, its index there, and the obfuscated age the client sent for it.</summary>
+internal readonly record struct SelectedPsk(KeySchedule.TlsKeySchedule Schedule, int Index, TlsSession Session, uint ObfuscatedTicketAge);

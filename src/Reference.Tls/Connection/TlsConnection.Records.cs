@@ -129,6 +129,12 @@ public sealed partial class TlsConnection
 
     private void HandleApplicationData(ReadOnlySpan<byte> content)
     {
+        if (_readingEarlyData)
+        {
+            ReceiveEarlyData(content);
+            return;
+        }
+
         Advance(TableMessage.ApplicationData, Peer);
         _appData.Append(content);
     }
@@ -141,6 +147,11 @@ public sealed partial class TlsConnection
             var type = (HandshakeType)message[0];
             var body = message.AsSpan(4);
             var kind = Classify(type, body);
+            if (kind == TableMessage.EncryptedExtensions && AcceptsOfferedEarlyData(body))
+            {
+                kind = TableMessage.EncryptedExtensionsEarlyData;
+            }
+
             Advance(kind, Peer);
             _config.HandshakeObserver?.Invoke(new HandshakeMessageEvent(false, MessageName(kind), message.Length));
             DispatchReceived(kind, message);
@@ -170,6 +181,8 @@ public sealed partial class TlsConnection
         //= https://www.rfc-editor.org/rfc/rfc8446#section-4.5
         //# Servers MUST NOT send this message, and clients receiving it MUST
         //# terminate the connection with an "unexpected_message" alert.
+        // The table has no row for an EndOfEarlyData sent by the server.
+        HandshakeType.EndOfEarlyData => TableMessage.EndOfEarlyData,
         _ => throw TlsErrors.Unexpected($"unexpected handshake message type {(byte)type}"),
     };
 

@@ -28,6 +28,7 @@ public sealed partial class TlsConnection
         var hello = ClientHello.Parse(message[4..]);
         CheckClientHello(hello);
         CheckPreSharedKeyOffer(hello);
+        ServerNoteEarlyDataOffer(hello);
         var choice = Negotiate(hello);
         if (_sentHelloRetry)
         {
@@ -38,14 +39,23 @@ public sealed partial class TlsConnection
         if (choice.ClientShare is null)
         {
             SendHelloRetryRequest(hello, message, choice);
+            SkipEarlyDataAfterHelloRetry();
             return;
         }
 
-        if (SelectPsk(hello, message, choice.Suite) is { } psk)
+        var psk = SelectPsk(hello, message, choice.Suite);
+        if (psk is { } selected)
         {
-            choice = choice with { Psk = psk.Schedule, PskIndex = psk.Index };
+            choice = choice with { Psk = selected.Schedule, PskIndex = selected.Index };
             _pskAccepted = true;
         }
+
+        ServerDecideEarlyData(choice, psk);
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.11.3
+        //# In order to avoid deadlocks, when accepting "early_data", servers MUST
+        //# process the client's ClientHello and then immediately send their flight
+        //# of messages, rather than waiting for the client's EndOfEarlyData message
+        //# before sending its ServerHello.
 
         _transcript.Add(message);
         SendServerFlight(hello, choice);

@@ -16,6 +16,14 @@ public sealed partial class TlsConnection
         _serverChoice = choice;
         var (serverShare, shared) = KeyShare.Respond(choice.Group, choice.ClientShare!.Value.KeyExchange, _config.DangerousDeterministicRandom);
         StartKeySchedule(choice.Suite, choice.Psk);
+        if (EarlyDataStatus == EarlyDataStatus.Accepted)
+        {
+            // From Transcript-Hash(ClientHello), before the ServerHello joins the transcript and the
+            // handshake secret replaces the early secret.
+            _clientEarlyTrafficSecret = _schedule!.DeriveClientEarlyTrafficSecret(_transcript.Current());
+            LogSecret("CLIENT_EARLY_TRAFFIC_SECRET", _clientEarlyTrafficSecret);
+        }
+
         _transcript.StopLog();
         SendServerHello(hello, choice, serverShare);
         _schedule!.DeriveHandshakeSecrets(shared, _transcript.Current());
@@ -27,7 +35,9 @@ public sealed partial class TlsConnection
         //= https://www.rfc-editor.org/rfc/rfc8446#section-4.3.1
         //# In all handshakes, the server MUST send the EncryptedExtensions message
         //# immediately after the ServerHello message.
-        SendHandshake(TableMessage.EncryptedExtensions, HandshakeType.EncryptedExtensions, BuildEncryptedExtensions(choice, _config.Certificate!).Write);
+        bool acceptEarlyData = EarlyDataStatus == EarlyDataStatus.Accepted;
+        SendHandshake(acceptEarlyData ? TableMessage.EncryptedExtensionsEarlyData : TableMessage.EncryptedExtensions, HandshakeType.EncryptedExtensions,
+            BuildEncryptedExtensions(choice, _config.Certificate!, acceptEarlyData).Write);
         //= https://www.rfc-editor.org/rfc/rfc8446#section-4.3.2
         //# Servers which are authenticating with a PSK MUST NOT send the
         //# CertificateRequest message in the main handshake, though they MAY
@@ -48,7 +58,7 @@ public sealed partial class TlsConnection
         //# Any records following a Finished message MUST be encrypted under the
         //# appropriate application traffic key as described in Section 7.2.
         SetWriteSecret(_schedule.ServerApplicationTrafficSecret);
-        SetReadSecret(_schedule.ClientHandshakeTrafficSecret, "ClientHello");
+        ServerSetFirstReadKey();
         _negotiatedGroup = choice.Group;
         _serverScheme = choice.Scheme;
         _alpn = choice.Alpn;
@@ -128,9 +138,17 @@ public sealed partial class TlsConnection
         SendHandshake(choice.Psk is null ? TableMessage.ServerHello : TableMessage.ServerHelloPsk, HandshakeType.ServerHello, serverHello.Write);
     }
 
-    private static EncryptedExtensions BuildEncryptedExtensions(ServerChoice choice, CertificateKeyPair certificate)
+    private static EncryptedExtensions BuildEncryptedExtensions(ServerChoice choice, CertificateKeyPair certificate, bool acceptEarlyData)
     {
         var ext = new List<Extension>();
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.10
+        //# Return its own "early_data" extension in EncryptedExtensions,
+        //# indicating that it intends to process the early data.
+        if (acceptEarlyData)
+        {
+            ext.Add(new(ExtensionType.EarlyData, []));
+        }
+
         // Like s2n, acknowledge the server_name (empty extension, RFC 6066 §3) only when our certificate
         // was chosen for that name, i.e. the leaf matches it.
         if (choice.ServerName is { } name && certificate.MatchesHostName(name))

@@ -182,6 +182,7 @@ public sealed partial class TlsConnection : IDisposable
     {
         _schedule?.Dispose();
         DisposeKeyShares();
+        DisposeEarlyData();
         CryptographicOperations.ZeroMemory(_readApplicationSecret);
         CryptographicOperations.ZeroMemory(_writeApplicationSecret);
         _records.Dispose();

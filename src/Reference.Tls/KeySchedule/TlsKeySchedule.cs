@@ -84,6 +84,19 @@ internal sealed class TlsKeySchedule : IDisposable
 
     public byte[] ResumptionMasterSecret => Require(_resumptionMasterSecret, Stage.Resumption, Stage.Resumption);
 
+    /// <summary>
+    /// client_early_traffic_secret from this PSK's Early Secret and Transcript-Hash(ClientHello) (RFC 8446
+    /// §7.1), for 0-RTT. Only in the early stage; the caller owns (and must erase) the returned array.
+    /// </summary>
+    public byte[] DeriveClientEarlyTrafficSecret(ReadOnlySpan<byte> clientHelloHash)
+    {
+        RequireHashLength(clientHelloHash);
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-7.1
+        //# +-----> Derive-Secret(., "c e traffic", ClientHello)
+        //# |                     = client_early_traffic_secret
+        return Hkdf.DeriveSecret(Suite.Hash, Require(_earlySecret, Stage.Early, Stage.Early), "c e traffic", clientHelloHash);
+    }
+
     /// <summary>Mixes in the (EC)DHE shared secret; <paramref name="helloTranscriptHash"/> covers ClientHello..ServerHello.</summary>
     public void DeriveHandshakeSecrets(ReadOnlySpan<byte> sharedSecret, ReadOnlySpan<byte> helloTranscriptHash)
     {

@@ -76,39 +76,110 @@ internal sealed class RecordLayer : IDisposable
         _write = protector;
     }
 
+    /// <summary>Back to plaintext writes (a client's second ClientHello after it wrote 0-RTT records).</summary>
+    public void ClearWriteProtector()
+    {
+        _write?.Dispose();
+        _write = null;
+    }
+
+    /// <summary>
+    /// Server that did not accept offered 0-RTT data: how many more bytes of application_data records that
+    /// cannot be opened (no read key yet, or failing authentication under the handshake key) are dropped.
+    /// The first record that opens, or a handshake record, ends the skipping; past the budget a record is
+    /// processed as usual (and fails).
+    /// </summary>
+    public int EarlyDataSkipBudget { get; set; }
+
+    /// <summary>Bytes of 0-RTT records dropped by <see cref="EarlyDataSkipBudget"/> (tests and diagnostics).</summary>
+    public long SkippedEarlyDataBytes { get; private set; }
+
     /// <summary>Takes the next whole record from the input, or returns false when more bytes are needed.</summary>
     public bool TryReadRecord(out PlainRecord record)
     {
         record = default;
-        var active = _input.Active;
-        if (active.Length < HeaderLength)
+        while (true)
         {
+            var active = _input.Active;
+            if (active.Length < HeaderLength)
+            {
+                return false;
+            }
+
+            //= https://www.rfc-editor.org/rfc/rfc8446#section-5.1
+            //# This field is deprecated and MUST be ignored for all purposes.
+            //
+            //= https://www.rfc-editor.org/rfc/rfc8446#appendix-D
+            //# The value of TLSPlaintext.legacy_record_version MUST be ignored by all
+            //# implementations.
+            //
+            //= https://www.rfc-editor.org/rfc/rfc8446#appendix-D
+            //# The value of TLSCiphertext.legacy_record_version is included in the
+            //# additional data for deprotection but MAY otherwise be ignored or MAY be
+            //# validated to match the fixed constant value.
+            var type = (ContentType)active[0];
+            int length = BinaryPrimitives.ReadUInt16BigEndian(active[3..]);
+            CheckHeader(type, length);
+            if (active.Length < HeaderLength + length)
+            {
+                return false;
+            }
+
+            var header = _input.ActiveSpan(0, HeaderLength);
+            var payload = _input.ActiveSpan(HeaderLength, length);
+            _input.Discard(HeaderLength + length);
+            if (EarlyDataSkipBudget > 0 && type == ContentType.Handshake)
+            {
+                EarlyDataSkipBudget = 0;
+            }
+            else if (EarlyDataSkipBudget > 0 && type == ContentType.ApplicationData && TrySkipEarlyData(header, payload))
+            {
+                continue;
+            }
+
+            record = Deprotect(type, header, payload);
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Drops one 0-RTT application_data record the server did not accept: one it has no key for, or one
+    /// that does not open under the current key. Returns false (and stops skipping) when it opens.
+    /// </summary>
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.10
+    //# Ignore the extension and return a regular 1-RTT response.  The
+    //# server then skips past early data by attempting to deprotect
+    //# received records using the handshake traffic key, discarding
+    //# records which fail deprotection (up to the configured
+    //# max_early_data_size).
+    private bool TrySkipEarlyData(ReadOnlySpan<byte> header, Span<byte> payload)
+    {
+        if (payload.Length > EarlyDataSkipBudget)
+        {
+            EarlyDataSkipBudget = 0;
             return false;
         }
 
-        //= https://www.rfc-editor.org/rfc/rfc8446#section-5.1
-        //# This field is deprecated and MUST be ignored for all purposes.
-        //
-        //= https://www.rfc-editor.org/rfc/rfc8446#appendix-D
-        //# The value of TLSPlaintext.legacy_record_version MUST be ignored by all
-        //# implementations.
-        //
-        //= https://www.rfc-editor.org/rfc/rfc8446#appendix-D
-        //# The value of TLSCiphertext.legacy_record_version is included in the
-        //# additional data for deprotection but MAY otherwise be ignored or MAY be
-        //# validated to match the fixed constant value.
-        var type = (ContentType)active[0];
-        int length = BinaryPrimitives.ReadUInt16BigEndian(active[3..]);
-        CheckHeader(type, length);
-        if (active.Length < HeaderLength + length)
+        if (_read is not null)
         {
-            return false;
+            // Trial decryption on a copy: a record that opens is then processed from the original bytes.
+            var copy = payload.ToArray();
+            try
+            {
+                if (_read.TryOpenForTrial(header, copy))
+                {
+                    EarlyDataSkipBudget = 0;
+                    return false;
+                }
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(copy);
+            }
         }
 
-        var header = _input.ActiveSpan(0, HeaderLength);
-        var payload = _input.ActiveSpan(HeaderLength, length);
-        _input.Discard(HeaderLength + length);
-        record = Deprotect(type, header, payload);
+        EarlyDataSkipBudget -= payload.Length;
+        SkippedEarlyDataBytes += payload.Length;
         return true;
     }
 

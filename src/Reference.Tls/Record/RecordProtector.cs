@@ -181,6 +181,41 @@ internal sealed class RecordProtector : IDisposable
         return type;
     }
 
+    /// <summary>
+    /// Whether <paramref name="scratch"/> (a copy of a record's payload, decrypted in place) authenticates
+    /// under this key at the current sequence number; the sequence number does not move. For skipping
+    /// rejected 0-RTT records (RFC 8446 §4.2.10).
+    /// </summary>
+    public bool TryOpenForTrial(ReadOnlySpan<byte> header, Span<byte> scratch)
+    {
+        ThrowIfDisposed();
+        if (scratch.Length < TagLength)
+        {
+            return false;
+        }
+
+        var inner = scratch[..^TagLength];
+        var tag = scratch[^TagLength..];
+        ComputeNonce();
+        try
+        {
+            if (_chaCha is not null)
+            {
+                _chaCha.Decrypt(_nonce, inner, tag, inner, header);
+            }
+            else
+            {
+                _aesGcm!.Decrypt(_nonce, inner, tag, inner, header);
+            }
+
+            return true;
+        }
+        catch (CryptographicException)
+        {
+            return false;
+        }
+    }
+
     public void Dispose()
     {
         if (_disposed)

@@ -4,8 +4,16 @@ using Reference.Tls.Wire;
 
 namespace Reference.Tls.Session;
 
-/// <summary>What a server needs back from a ticket to resume: the PSK, its suite, and when it expires.</summary>
-internal sealed record TicketState(ushort CipherSuite, long IssuedAtMs, uint LifetimeSeconds, uint AgeAdd, byte[] Psk);
+/// <summary>
+/// What a server needs back from a ticket to resume: the PSK, its suite, and when it expires; for 0-RTT also
+/// the max_early_data_size it advertised and the session's ALPN protocol (RFC 8446 §4.2.10 checks both).
+/// </summary>
+internal sealed record TicketState(ushort CipherSuite, long IssuedAtMs, uint LifetimeSeconds, uint AgeAdd, byte[] Psk)
+{
+    public uint MaxEarlyDataSize { get; init; }
+
+    public string? ApplicationProtocol { get; init; }
+}
 
 /// <summary>
 /// Seals resumption state into the opaque ticket a server hands out, and opens it again: AES-256-GCM under
@@ -14,7 +22,7 @@ internal sealed record TicketState(ushort CipherSuite, long IssuedAtMs, uint Lif
 /// </summary>
 internal static class SessionTicketSealer
 {
-    private const byte Version = 1;
+    private const byte Version = 2;
     private const int NonceLength = 12;
     private const int TagLength = 16;
 
@@ -26,6 +34,8 @@ internal static class SessionTicketSealer
         plain.WriteU32(state.LifetimeSeconds);
         plain.WriteU32(state.AgeAdd);
         plain.WriteVector8(state.Psk);
+        plain.WriteU32(state.MaxEarlyDataSize);
+        plain.WriteVector8(System.Text.Encoding.UTF8.GetBytes(state.ApplicationProtocol ?? ""));
         var ticket = new byte[1 + NonceLength + plain.Length + TagLength];
         ticket[0] = Version;
         nonce.CopyTo(ticket.AsSpan(1, NonceLength));
@@ -37,7 +47,7 @@ internal static class SessionTicketSealer
 
     public static TicketState? Open(ReadOnlySpan<byte> key, ReadOnlySpan<byte> ticket)
     {
-        if (ticket.Length < 1 + NonceLength + TagLength + 19 || ticket[0] != Version)
+        if (ticket.Length < 1 + NonceLength + TagLength + 24 || ticket[0] != Version)
         {
             return null;
         }
@@ -50,7 +60,10 @@ internal static class SessionTicketSealer
             aead.Decrypt(ticket.Slice(1, NonceLength), cipher, ticket[^TagLength..], plain, ticket[..1]);
             var r = new TlsReader(plain);
             var state = new TicketState(r.ReadU16(), (long)BinaryPrimitives.ReadUInt64BigEndian(r.ReadBytes(8)), r.ReadU32(), r.ReadU32(), r.ReadVector8(32).ToArray());
+            var maxEarlyData = r.ReadU32();
+            var alpn = r.ReadVector8();
             r.ExpectEnd("ticket");
+            state = state with { MaxEarlyDataSize = maxEarlyData, ApplicationProtocol = alpn.IsEmpty ? null : System.Text.Encoding.UTF8.GetString(alpn) };
             return state;
         }
         catch (Exception e) when (e is AuthenticationTagMismatchException or TlsException)

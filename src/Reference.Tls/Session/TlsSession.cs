@@ -28,6 +28,18 @@ public sealed class TlsSession
     /// <summary>How long the server lets the ticket be used.</summary>
     public TimeSpan Lifetime { get; private init; } = TimeSpan.MaxValue;
 
+    /// <summary>
+    /// The most 0-RTT bytes this PSK may carry: the ticket's early_data max_early_data_size (RFC 8446
+    /// §4.6.1), or what both peers configured for an external PSK; 0 means no early data.
+    /// </summary>
+    public uint MaxEarlyDataSize { get; private init; }
+
+    /// <summary>Server: the ALPN protocol the ticket's session negotiated (0-RTT needs the same one).</summary>
+    internal string? ApplicationProtocol { get; private init; }
+
+    /// <summary>Server: when the ticket was issued, by the server's clock (ticket age check).</summary>
+    internal DateTime IssuedAt { get; private init; }
+
     internal byte[] Identity { get; }
 
     internal byte[] Secret { get; }
@@ -46,7 +58,11 @@ public sealed class TlsSession
     //= https://www.rfc-editor.org/rfc/rfc8446#section-2.2
     //# When PSKs are provisioned out of band, the PSK identity and the KDF hash
     //# algorithm to be used with the PSK MUST also be provisioned.
-    public static TlsSession External(ReadOnlySpan<byte> identity, ReadOnlySpan<byte> secret, CipherSuite suite = CipherSuite.TlsAes128GcmSha256)
+    /// <param name="maxEarlyDataSize">
+    /// The most 0-RTT bytes the PSK may carry (s2n's s2n_psk_configure_early_data); 0 for none. Early data
+    /// with an external PSK uses exactly <paramref name="suite"/>, no ALPN, and both peers must allow it.
+    /// </param>
+    public static TlsSession External(ReadOnlySpan<byte> identity, ReadOnlySpan<byte> secret, CipherSuite suite = CipherSuite.TlsAes128GcmSha256, uint maxEarlyDataSize = 0)
     {
         if (identity.IsEmpty || identity.Length > ushort.MaxValue || secret.IsEmpty)
         {
@@ -54,17 +70,29 @@ public sealed class TlsSession
         }
 
         Crypto.CipherSuiteSpec.Get(suite);
-        return new TlsSession(identity.ToArray(), secret.ToArray(), suite, resumption: false);
+        return new TlsSession(identity.ToArray(), secret.ToArray(), suite, resumption: false) { MaxEarlyDataSize = maxEarlyDataSize };
     }
 
-    internal static TlsSession FromTicket(byte[] ticket, byte[] psk, CipherSuite suite, uint ageAdd, TimeSpan lifetime, DateTime receivedAt, string? serverName) =>
-        new(ticket, psk, suite, resumption: true) { AgeAdd = ageAdd, Lifetime = lifetime, ReceivedAt = receivedAt, ServerName = serverName };
+    internal static TlsSession FromTicket(byte[] ticket, byte[] psk, CipherSuite suite, uint ageAdd, TimeSpan lifetime, DateTime receivedAt, string? serverName, uint maxEarlyDataSize = 0) =>
+        new(ticket, psk, suite, resumption: true) { AgeAdd = ageAdd, Lifetime = lifetime, ReceivedAt = receivedAt, ServerName = serverName, MaxEarlyDataSize = maxEarlyDataSize };
+
+    /// <summary>Server: a session opened from one of our sealed tickets.</summary>
+    internal static TlsSession FromSealedTicket(byte[] ticket, Session.TicketState state, CipherSuite suite) =>
+        new(ticket, state.Psk, suite, resumption: true)
+        {
+            AgeAdd = state.AgeAdd,
+            Lifetime = TimeSpan.FromSeconds(state.LifetimeSeconds),
+            IssuedAt = DateTime.UnixEpoch.AddMilliseconds(state.IssuedAtMs),
+            ReceivedAt = DateTime.UnixEpoch.AddMilliseconds(state.IssuedAtMs),
+            MaxEarlyDataSize = state.MaxEarlyDataSize,
+            ApplicationProtocol = state.ApplicationProtocol,
+        };
 
     /// <summary>The obfuscated_ticket_age to send now (RFC 8446 §4.2.11.1); 0 for external PSKs.</summary>
     //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.11
     //# For identities established externally, an obfuscated_ticket_age of 0
     //# SHOULD be used, and servers MUST ignore the value.
-        internal uint ObfuscatedAge(DateTime now) =>
+    internal uint ObfuscatedAge(DateTime now) =>
         IsResumption ? unchecked((uint)Math.Max(0, (now - ReceivedAt).TotalMilliseconds) + AgeAdd) : 0;
 
     internal bool IsExpired(DateTime now) => IsResumption && now - ReceivedAt > Lifetime;

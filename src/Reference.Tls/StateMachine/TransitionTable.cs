@@ -12,8 +12,10 @@ internal enum HandshakeState
     AfterSecondClientHello,
     AfterServerHello,
     AfterServerHelloPsk,
+    AfterServerHelloPskAfterRetry,
     AfterEncryptedExtensions,
     AfterEncryptedExtensionsPsk,
+    AfterEncryptedExtensionsEarlyData,
     AfterCertificateRequest,
     AfterServerCertificate,
     AfterServerCertificateAuth,
@@ -21,6 +23,8 @@ internal enum HandshakeState
     AfterServerCertificateVerifyAuth,
     AfterServerFinished,
     AfterServerFinishedAuth,
+    AfterServerFinishedEarlyData,
+    AfterEndOfEarlyData,
     AfterClientCertificate,
     AfterEmptyClientCertificate,
     AfterClientCertificateVerify,
@@ -31,8 +35,9 @@ internal enum HandshakeState
 
 /// <summary>
 /// The table's alphabet: handshake messages, refined where one wire type plays two roles (ServerHello vs
-/// HelloRetryRequest, a ServerHello accepting a PSK, a Certificate with or without entries), plus
-/// application data.
+/// HelloRetryRequest, a ServerHello accepting a PSK, an EncryptedExtensions accepting early data, a
+/// Certificate with or without entries), plus application data. 0-RTT application data records are not
+/// in the alphabet: they are record-level data kept apart by the engine (see TlsConnection.EarlyData).
 /// </summary>
 internal enum TableMessage
 {
@@ -41,11 +46,15 @@ internal enum TableMessage
     ServerHello,
     ServerHelloPsk,
     EncryptedExtensions,
+
+    /// <summary>EncryptedExtensions carrying "early_data": the server accepted 0-RTT (RFC 8446 §4.2.10).</summary>
+    EncryptedExtensionsEarlyData,
     CertificateRequest,
     Certificate,
     EmptyCertificate,
     CertificateVerify,
     Finished,
+    EndOfEarlyData,
     NewSessionTicket,
     KeyUpdate,
     ApplicationData,
@@ -67,7 +76,8 @@ internal readonly record struct Rejection(HandshakeState From, TableMessage Mess
 /// The TLS 1.3 handshake as data: the only place that decides which message may come next. The engine
 /// looks every sent and received message up here; proofs/ loads these rows and checks them with Z3.
 /// Full 1-RTT handshake, HelloRetryRequest, client authentication (certificate or empty certificate), and
-/// PSK handshakes (resumption and external PSKs, with (EC)DHE).
+/// PSK handshakes (resumption and external PSKs, with (EC)DHE), and 0-RTT (early data accepted, then
+/// EndOfEarlyData).
 /// </summary>
 internal static class TransitionTable
 {
@@ -124,9 +134,22 @@ internal static class TransitionTable
         //# Figure 3 shows a pair of handshakes in which the first handshake
         //# establishes a PSK and the second handshake uses it:
         new(HandshakeState.AfterClientHello, TableMessage.ServerHelloPsk, S, HandshakeState.AfterServerHelloPsk),
-        new(HandshakeState.AfterSecondClientHello, TableMessage.ServerHelloPsk, S, HandshakeState.AfterServerHelloPsk),
+        new(HandshakeState.AfterSecondClientHello, TableMessage.ServerHelloPsk, S, HandshakeState.AfterServerHelloPskAfterRetry),
         new(HandshakeState.AfterServerHelloPsk, TableMessage.EncryptedExtensions, S, HandshakeState.AfterEncryptedExtensionsPsk),
+        new(HandshakeState.AfterServerHelloPskAfterRetry, TableMessage.EncryptedExtensions, S, HandshakeState.AfterEncryptedExtensionsPsk),
         new(HandshakeState.AfterEncryptedExtensionsPsk, TableMessage.Finished, S, HandshakeState.AfterServerFinished),
+
+        // 0-RTT (PSK handshake whose EncryptedExtensions accepts early data; never after a HelloRetryRequest).
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-2.3
+        //# Figure 4: Message Flow for a 0-RTT Handshake
+        new(HandshakeState.AfterServerHelloPsk, TableMessage.EncryptedExtensionsEarlyData, S, HandshakeState.AfterEncryptedExtensionsEarlyData),
+        new(HandshakeState.AfterEncryptedExtensionsEarlyData, TableMessage.Finished, S, HandshakeState.AfterServerFinishedEarlyData),
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.5
+        //# If the server sent an "early_data" extension in EncryptedExtensions, the
+        //# client MUST send an EndOfEarlyData message after receiving the server
+        //# Finished.
+        new(HandshakeState.AfterServerFinishedEarlyData, TableMessage.EndOfEarlyData, C, HandshakeState.AfterEndOfEarlyData),
+        new(HandshakeState.AfterEndOfEarlyData, TableMessage.Finished, C, HandshakeState.Connected),
 
         // Post-handshake.
         new(HandshakeState.Connected, TableMessage.ApplicationData, C, HandshakeState.Connected),
@@ -149,6 +172,10 @@ internal static class TransitionTable
         //# The server's certificate_list MUST always be non-empty.
         new(HandshakeState.AfterEncryptedExtensions, TableMessage.EmptyCertificate, S, AlertDescription.DecodeError),
         new(HandshakeState.AfterCertificateRequest, TableMessage.EmptyCertificate, S, AlertDescription.DecodeError),
+
+        // The client classifies an EncryptedExtensions as accepting early data only when it offered
+        // early_data; accepting it without having accepted the PSK is an illegal parameter.
+        new(HandshakeState.AfterServerHello, TableMessage.EncryptedExtensionsEarlyData, S, AlertDescription.IllegalParameter),
     ];
 
     /// <summary>Every other (state, message, sender) is rejected with this alert.</summary>
