@@ -8,12 +8,16 @@ namespace Reference.Tls.Tests.Interop;
 /// (<see cref="S2nMemoryConnection"/>) pumped on the test thread, so a client's early data records leave in
 /// its first flight, right behind the ClientHello and before any server byte exists: real 0-RTT, not
 /// early-keyed data sent after the server's flight (which is what a blocking s2n client does).
-/// This part proves the binding s2n against s2n: tickets with and without early data, a server that
-/// rejects, external PSKs, and the server's early data callback.
+/// The first tests prove the binding s2n against s2n (tickets with and without early data, a server that
+/// rejects, external PSKs, the server's early data callback); the rest put our engine on one side, both ways:
+/// accepted, rejected by the server's limit, rejected by a HelloRetryRequest, and external PSKs.
 /// </summary>
-public sealed partial class S2nEarlyDataTests
+public sealed class S2nEarlyDataTests
 {
     private const uint MaxEarly = 1024;
+
+    /// <summary>s2n policy with only NIST curves: a client whose first key share is X25519 gets a HelloRetryRequest.</summary>
+    private const string NoX25519Policy = "20230317";
     private const byte ApplicationDataRecord = 23;
     private const byte HandshakeRecord = 22;
     private const byte ChangeCipherSpecRecord = 20;
@@ -297,11 +301,12 @@ public sealed partial class S2nEarlyDataTests
         return [.. types];
     }
 
-    private static S2nConfig S2nTicketServer(uint maxEarlyData)
+    private static S2nConfig S2nTicketServer(uint maxEarlyData, string policy = S2nInterop.Policy)
     {
         var config = S2nInterop.ServerConfig(Pki);
         try
         {
+            config.SetSecurityPolicy(policy);
             config.EnableSessionTickets();
             config.AddTicketKey("reference-0rtt"u8, TicketKey);
             config.SetServerMaxEarlyDataSize(maxEarlyData);
@@ -320,4 +325,370 @@ public sealed partial class S2nEarlyDataTests
         config.EnableSessionTickets();
         return config;
     }
+
+    // ---- our engine with C s2n-tls: both pumped sans-IO on the test thread ----
+
+    /// <summary>What one resumed connection between our engine and s2n showed.</summary>
+    private sealed record MixedResult(
+        byte[] FirstFlightRecordTypes, byte[] EarlyGot, EarlyDataStatus OurStatus, S2nEarlyDataStatus S2nStatus,
+        bool OurPskAccepted, bool OurHelloRetry, byte[] LateGot);
+
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.10
+    //= type=test
+    //# When a PSK is used and early data is allowed for that PSK, the client
+    //# can send Application Data in its first flight of messages.
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.10
+    //= type=test
+    //# For PSKs established via a NewSessionTicket message,
+    //# the associated values are those which were negotiated in the
+    //# connection which established the PSK.
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.5
+    //= type=test
+    //# If the server sent an "early_data" extension in EncryptedExtensions, the
+    //# client MUST send an EndOfEarlyData message after receiving the server
+    //# Finished.
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.6.1
+    //= type=test
+    //# max_early_data_size:  The maximum amount of 0-RTT data that the
+    //# client is allowed to send when using this ticket, in bytes.
+    [Fact]
+    public void An_s2n_server_accepts_and_reads_our_early_data_on_its_ticket()
+    {
+        using var s2nConfig = S2nTicketServer(MaxEarly);
+        var config = S2nInterop.OurClientConfig(Pki);
+        var ticket = OurTicketFromS2n(s2nConfig, config);
+        Assert.Equal(MaxEarly, ticket.MaxEarlyDataSize);
+
+        var result = OurClientResumes(s2nConfig, config, ticket, _ => { });
+
+        Assert.Equal(ZeroRttFlight, result.FirstFlightRecordTypes);
+        Assert.Equal(Early, result.EarlyGot);
+        Assert.Equal(EarlyDataStatus.Accepted, result.OurStatus);
+        Assert.Equal(S2nEarlyDataStatus.End, result.S2nStatus); // s2n saw our EndOfEarlyData
+        Assert.True(result.OurPskAccepted);
+        Assert.Equal(Late, result.LateGot);
+    }
+
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.10
+    //= type=test
+    //# If the server rejects the "early_data" extension, the client
+    //# application MAY opt to retransmit the Application Data previously
+    //# sent in early data once the handshake has been completed.
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.5
+    //= type=test
+    //# If the server does not send an "early_data" extension
+    //# in EncryptedExtensions, then the client MUST NOT send an
+    //# EndOfEarlyData message.
+    [Fact]
+    public void An_s2n_server_whose_limit_is_now_zero_rejects_our_early_data_and_we_resend_it_in_1_rtt()
+    {
+        using var s2nConfig = S2nTicketServer(MaxEarly);
+        var config = S2nInterop.OurClientConfig(Pki);
+        var ticket = OurTicketFromS2n(s2nConfig, config);
+
+        var result = OurClientResumes(s2nConfig, config, ticket, s => s.SetServerMaxEarlyDataSize(0), late: Early);
+
+        Assert.Equal(ZeroRttFlight, result.FirstFlightRecordTypes);
+        Assert.Empty(result.EarlyGot);
+        Assert.Equal(EarlyDataStatus.Rejected, result.OurStatus);
+        Assert.Equal(S2nEarlyDataStatus.Rejected, result.S2nStatus);
+        Assert.True(result.OurPskAccepted);
+        Assert.Equal(Early, result.LateGot); // the same bytes, now as 1-RTT data
+    }
+
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.10
+    //= type=test
+    //# A client MUST NOT include the
+    //# "early_data" extension in its followup ClientHello.
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.10
+    //= type=test
+    //# Request that the client send another ClientHello by responding
+    //# with a HelloRetryRequest.
+    [Fact]
+    public void An_s2n_server_that_sends_a_hello_retry_request_rejects_our_early_data()
+    {
+        using var s2nConfig = S2nTicketServer(MaxEarly, NoX25519Policy);
+        var config = S2nInterop.OurClientConfig(Pki) with { Groups = [NamedGroup.X25519, NamedGroup.Secp256r1] };
+        var ticket = OurTicketFromS2n(s2nConfig, config);
+
+        var result = OurClientResumes(s2nConfig, config, ticket, _ => { });
+
+        Assert.True(result.OurHelloRetry);
+        Assert.Empty(result.EarlyGot);
+        Assert.Equal(EarlyDataStatus.Rejected, result.OurStatus);
+        Assert.Equal(S2nEarlyDataStatus.Rejected, result.S2nStatus);
+        Assert.True(result.OurPskAccepted);
+        Assert.Equal(Late, result.LateGot);
+    }
+
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.10
+    //= type=test
+    //# Return its own "early_data" extension in EncryptedExtensions,
+    //# indicating that it intends to process the early data.
+    [Fact]
+    public void Our_server_accepts_s2n_early_data_on_our_ticket_and_reads_it_through_ReadEarlyData()
+    {
+        using var s2nConfig = S2nTicketClient();
+        var config = OurTicketServerConfig(MaxEarly);
+        byte[] session = S2nTicketFromOurServer(s2nConfig, config, out uint s2nSeesMax);
+        Assert.Equal(MaxEarly, s2nSeesMax);
+
+        var result = S2nClientResumes(s2nConfig, config, c => c.SetSession(session));
+
+        Assert.Equal(ZeroRttFlight, result.FirstFlightRecordTypes);
+        Assert.Equal(Early, result.EarlyGot);
+        Assert.Equal(EarlyDataStatus.Accepted, result.OurStatus);
+        Assert.Equal(S2nEarlyDataStatus.End, result.S2nStatus);
+        Assert.True(result.OurPskAccepted);
+        Assert.Equal(Late, result.LateGot); // and only Late: early data never comes out of ReadApplicationData
+    }
+
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.10
+    //= type=test
+    //# Ignore the extension and return a regular 1-RTT response.  The
+    //# server then skips past early data by attempting to deprotect
+    //# received records using the handshake traffic key, discarding
+    //# records which fail deprotection (up to the configured
+    //# max_early_data_size).
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.10
+    //= type=test
+    //# If the client attempts a 0-RTT handshake but the server
+    //# rejects it, the server will generally not have the 0-RTT record
+    //# protection keys and must instead use trial decryption
+    [Fact]
+    public void Our_server_with_no_early_data_allowed_rejects_s2n_early_data_and_the_handshake_completes()
+    {
+        using var s2nConfig = S2nTicketClient();
+        byte[] session = S2nTicketFromOurServer(s2nConfig, OurTicketServerConfig(MaxEarly), out _);
+
+        var result = S2nClientResumes(s2nConfig, OurTicketServerConfig(maxEarlyData: 0), c => c.SetSession(session));
+
+        Assert.Equal(ZeroRttFlight, result.FirstFlightRecordTypes);
+        Assert.Empty(result.EarlyGot);
+        Assert.Equal(EarlyDataStatus.Rejected, result.OurStatus);
+        Assert.Equal(S2nEarlyDataStatus.Rejected, result.S2nStatus);
+        Assert.True(result.OurPskAccepted);
+        Assert.Equal(Late, result.LateGot);
+    }
+
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.10
+    //= type=test
+    //# The server
+    //# then ignores early data by skipping all records with an external
+    //# content type of "application_data" (indicating that they are
+    //# encrypted), up to the configured max_early_data_size.
+    [Fact]
+    public void Our_server_skips_s2n_early_data_after_sending_a_hello_retry_request()
+    {
+        using var s2nConfig = S2nTicketClient();
+        var config = OurTicketServerConfig(MaxEarly);
+        byte[] session = S2nTicketFromOurServer(s2nConfig, config, out _);
+
+        // An s2n client's one key share is x25519 (policy 20190801); a P-256-only server must ask again.
+        var result = S2nClientResumes(s2nConfig, config with { Groups = [NamedGroup.Secp256r1] }, c => c.SetSession(session));
+
+        Assert.True(result.OurHelloRetry);
+        Assert.Empty(result.EarlyGot);
+        Assert.Equal(EarlyDataStatus.Rejected, result.OurStatus);
+        Assert.Equal(S2nEarlyDataStatus.Rejected, result.S2nStatus);
+        Assert.True(result.OurPskAccepted);
+        Assert.Equal(Late, result.LateGot);
+    }
+
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.10
+    //= type=test
+    //# For externally provisioned PSKs, the associated values are those
+    //# provisioned along with the key.
+    [Theory]
+    [InlineData(TlsRole.Client)]
+    [InlineData(TlsRole.Server)]
+    public void Early_data_on_an_external_psk_with_s2n(TlsRole ourRole)
+    {
+        var psk = TlsSession.External(PskIdentity, PskSecret, CipherSuite.TlsAes128GcmSha256, MaxEarly);
+        var s2nEarly = new S2nPskEarlyData(MaxEarly, Tls13Aes128GcmSha256);
+        Action<S2nMemoryConnection> prepare = c => c.AppendExternalPsk(PskIdentity, PskSecret, S2nPskHmac.Sha256, s2nEarly);
+
+        MixedResult result;
+        if (ourRole == TlsRole.Client)
+        {
+            using var s2nConfig = S2nInterop.ServerConfig(Pki);
+            var config = S2nInterop.OurClientConfig(Pki) with { PreSharedKeys = [psk], CipherSuites = [CipherSuite.TlsAes128GcmSha256] };
+            result = OurClientResumes(s2nConfig, config, session: null, prepare);
+        }
+        else
+        {
+            using var s2nConfig = S2nInterop.ClientConfig(Pki);
+            var config = S2nInterop.OurServerConfig(Pki) with
+            {
+                PreSharedKeys = [psk],
+                CipherSuites = [CipherSuite.TlsAes128GcmSha256],
+                MaxEarlyDataSize = MaxEarly,
+                Blinding = BlindingMode.SelfService,
+            };
+            result = S2nClientResumes(s2nConfig, config, prepare);
+        }
+
+        Assert.Equal(ZeroRttFlight, result.FirstFlightRecordTypes);
+        Assert.Equal(Early, result.EarlyGot);
+        Assert.Equal(EarlyDataStatus.Accepted, result.OurStatus);
+        Assert.Equal(S2nEarlyDataStatus.End, result.S2nStatus);
+        Assert.True(result.OurPskAccepted);
+        Assert.Equal(Late, result.LateGot);
+    }
+
+    /// <summary>A full handshake of our client with an s2n server; returns the last ticket we received.</summary>
+    private static TlsSession OurTicketFromS2n(S2nConfig s2nConfig, TlsConfig config)
+    {
+        using var ours = TlsConnection.CreateClient(config, S2nInterop.ServerName);
+        using var s2n = new S2nMemoryConnection(S2nMode.Server, s2nConfig);
+        Handshake(ours, s2n, s2nEarly: null);
+        s2n.Send(Pong); // the tickets go out before it
+        Move(s2n, ours);
+        Assert.Equal(Pong, ReadApplication(ours));
+        Assert.NotEmpty(ours.ReceivedSessions);
+        return ours.ReceivedSessions[^1];
+    }
+
+    /// <summary>A full handshake of an s2n client with our server; returns the session s2n kept from our ticket.</summary>
+    private static byte[] S2nTicketFromOurServer(S2nConfig s2nConfig, TlsConfig config, out uint maxEarly)
+    {
+        using var ours = TlsConnection.CreateServer(config);
+        using var s2n = new S2nMemoryConnection(S2nMode.Client, s2nConfig, S2nInterop.ServerName);
+        Handshake(ours, s2n, s2nEarly: null);
+        ours.WriteApplicationData(Pong); // our tickets went out with the handshake's end
+        Move(ours, s2n);
+        Assert.Equal(Pong, ReceiveAll(s2n, Pong.Length));
+        byte[] session = s2n.GetSession() ?? throw new Xunit.Sdk.XunitException("s2n received no ticket from our server");
+        maxEarly = MaxEarlyOfS2nSession(s2nConfig, session);
+        return session;
+    }
+
+    /// <summary>The early data limit an s2n client takes from a saved session, before it connects.</summary>
+    private static uint MaxEarlyOfS2nSession(S2nConfig s2nConfig, byte[] session)
+    {
+        using var probe = new S2nMemoryConnection(S2nMode.Client, s2nConfig, S2nInterop.ServerName);
+        probe.SetSession(session);
+        return probe.MaxEarlyDataSize;
+    }
+
+    /// <summary>
+    /// Our client resumes (a ticket, or the config's external PSK) and writes <see cref="Early"/> as early data
+    /// before anything moves; the s2n server reads early data with s2n_recv_early_data; then our client writes
+    /// <paramref name="late"/> (default <see cref="Late"/>) as 1-RTT data.
+    /// </summary>
+    private static MixedResult OurClientResumes(S2nConfig s2nConfig, TlsConfig config, TlsSession? session,
+        Action<S2nMemoryConnection> prepareS2n, byte[]? late = null)
+    {
+        using var ours = session is null
+            ? TlsConnection.CreateClient(config, S2nInterop.ServerName)
+            : TlsConnection.CreateClient(config, S2nInterop.ServerName, session);
+        using var s2n = new S2nMemoryConnection(S2nMode.Server, s2nConfig);
+        prepareS2n(s2n);
+        Assert.Equal(EarlyDataStatus.Requested, ours.EarlyDataStatus);
+        ours.WriteEarlyData(Early);
+        byte[] firstFlight = RecordTypes(ours.PendingOutput);
+        var got = new byte[MaxEarly];
+        int received = Handshake(ours, s2n, got);
+        late ??= Late;
+        ours.WriteApplicationData(late);
+        Move(ours, s2n);
+        var info = ours.Info!;
+        return new(firstFlight, got[..received], ours.EarlyDataStatus, s2n.EarlyDataStatus, info.PreSharedKeyAccepted,
+            info.HelloRetryRequest, ReceiveAll(s2n, late.Length));
+    }
+
+    /// <summary>
+    /// An s2n client resumes (<paramref name="prepareS2n"/> sets the session or PSK) and sends <see cref="Early"/>
+    /// with s2n_send_early_data; our server reads it with ReadEarlyData; then s2n sends <see cref="Late"/> 1-RTT.
+    /// </summary>
+    private static MixedResult S2nClientResumes(S2nConfig s2nConfig, TlsConfig config, Action<S2nMemoryConnection> prepareS2n)
+    {
+        using var ours = TlsConnection.CreateServer(config);
+        using var s2n = new S2nMemoryConnection(S2nMode.Client, s2nConfig, S2nInterop.ServerName);
+        prepareS2n(s2n);
+        bool s2nEarlyDone = s2n.TrySendEarlyData(Early, out int sent);
+        Assert.Equal(Early.Length, sent);
+        byte[] firstFlight = RecordTypes(s2n.PendingOutput);
+        var early = new List<byte>();
+        for (int round = 0; round < 10 && !(ours.IsHandshakeComplete && s2n.IsHandshakeComplete); round++)
+        {
+            Move(s2n, ours);
+            early.AddRange(ReadEarly(ours));
+            Move(ours, s2n);
+            if (s2nEarlyDone)
+                s2n.TryNegotiate();
+            else
+                s2nEarlyDone = s2n.TrySendEarlyData([], out _);
+        }
+        s2n.Send(Late);
+        Move(s2n, ours);
+        early.AddRange(ReadEarly(ours));
+        var info = ours.Info!;
+        return new(firstFlight, [.. early], ours.EarlyDataStatus, s2n.EarlyDataStatus, info.PreSharedKeyAccepted,
+            info.HelloRetryRequest, ReadApplication(ours));
+    }
+
+    /// <summary>
+    /// Runs the handshake between our endpoint and s2n to completion. With <paramref name="s2nEarly"/> the s2n
+    /// server first reads early data into it (s2n_recv_early_data, until it returns success); returns the count.
+    /// </summary>
+    private static int Handshake(TlsConnection ours, S2nMemoryConnection s2n, byte[]? s2nEarly)
+    {
+        int received = 0;
+        bool earlyDone = s2nEarly is null;
+        if (ours.Role == TlsRole.Server)
+            s2n.TryNegotiate(); // the s2n client speaks first
+        for (int round = 0; round < 10 && !(ours.IsHandshakeComplete && s2n.IsHandshakeComplete); round++)
+        {
+            Move(ours, s2n);
+            if (earlyDone)
+            {
+                s2n.TryNegotiate();
+            }
+            else
+            {
+                earlyDone = s2n.TryReceiveEarlyData(s2nEarly.AsSpan(received), out int n);
+                received += n;
+            }
+            Move(s2n, ours);
+        }
+        Assert.True(ours.IsHandshakeComplete && s2n.IsHandshakeComplete, "the handshake did not complete");
+        return received;
+    }
+
+    private static void Move(TlsConnection from, S2nMemoryConnection to)
+    {
+        if (!from.HasPendingOutput)
+            return;
+        to.Feed(from.PendingOutput);
+        from.ConsumeOutput(from.PendingOutput.Length);
+    }
+
+    private static void Move(S2nMemoryConnection from, TlsConnection to)
+    {
+        if (!from.HasPendingOutput)
+            return;
+        byte[] bytes = from.PendingOutput.ToArray();
+        from.ConsumeOutput(bytes.Length);
+        to.Feed(bytes);
+    }
+
+    private static byte[] ReadEarly(TlsConnection server)
+    {
+        var buffer = new byte[server.AvailableEarlyData];
+        return buffer[..server.ReadEarlyData(buffer)];
+    }
+
+    private static byte[] ReadApplication(TlsConnection connection)
+    {
+        var buffer = new byte[connection.AvailableApplicationData];
+        return buffer[..connection.ReadApplicationData(buffer)];
+    }
+
+    private static TlsConfig OurTicketServerConfig(uint maxEarlyData) => S2nInterop.OurServerConfig(Pki) with
+    {
+        SessionTicketKey = TicketKey,
+        MaxEarlyDataSize = maxEarlyData,
+        Blinding = BlindingMode.SelfService,
+    };
 }
