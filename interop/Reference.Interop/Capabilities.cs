@@ -14,12 +14,12 @@ internal static class Capabilities
     /// <summary>Null if the pair can run the scenario; otherwise why not.</summary>
     public static string? NotAvailable(string scenario, string client, string server)
     {
-        if (Scenarios.NotBuilt.Contains(scenario))
-            return "0-RTT not built yet (our engine has PSK handshakes but no early data)";
         if ((client == OpenSsl || server == OpenSsl) && !OpenSslScenarios.Contains(scenario))
             return "openssl s_client/s_server relay stdin/stdout and cannot script this scenario";
         if (scenario == Scenarios.KeyUpdateFlood && client == Endpoints.S2n)
             return "s2n can only send KeyUpdate(update_not_requested) (s2n_connection_request_key_update), not update_requested";
+        if (scenario == Scenarios.EarlyData && (client == Endpoints.OursAsync || server == Endpoints.OursAsync))
+            return "TlsStream has no early data calls; the ours endpoint drives TlsConnection directly, with blocking I/O only";
         return null;
     }
 }

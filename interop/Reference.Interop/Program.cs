@@ -50,13 +50,18 @@ internal static class Program
             Console.Error.WriteLine($"{impl}: unsupported test case '{scenario}'");
             return Unsupported;
         }
+        if (scenario == Scenarios.EarlyData && impl == Endpoints.OursAsync)
+        {
+            Console.Error.WriteLine($"{impl}: {Capabilities.NotAvailable(scenario, impl, impl)}");
+            return Unsupported;
+        }
         int port = int.Parse(portText, CultureInfo.InvariantCulture);
         var settings = ScenarioSettings.FromEnvironment();
         var certs = CertificateFiles.Locate();
         string role = isServer ? "server" : "client";
         try
         {
-            // session_resumption connects twice: the server keeps listening on the one port.
+            // session_resumption and early_data connect twice: the server keeps listening on the one port.
             using var listener = isServer ? Listen(port) : null;
             string note = ScenarioDriver.Run(impl, isServer, scenario,
                 () => listener is not null ? listener.AcceptSocket() : Connect(port), certs, settings);
