@@ -191,7 +191,7 @@ public sealed partial class TlsConnection
         //# A client MUST NOT include the "early_data" extension in its followup
         //# ClientHello.
         //
-        //= https://www.rfc-editor.org/rfc/rfc8446#appendix-D.3
+        //= https://www.rfc-editor.org/rfc/rfc8446#appendix-D.1
         //# Note that 0-RTT data is not compatible with older servers and SHOULD NOT
         //# be sent absent knowledge that the server supports TLS 1.3.
         // Only a TLS 1.3 ticket or an external PSK configured for 0-RTT allows it (ShouldOfferEarlyData).
@@ -318,6 +318,10 @@ public sealed partial class TlsConnection
         //# If the version chosen by the server is not supported by the client (or
         //# is not acceptable), the client MUST abort the handshake with a
         //# "protocol_version" alert.
+        //
+        //= https://www.rfc-editor.org/rfc/rfc8446#appendix-D.3
+        //# A client that attempts to send 0-RTT data MUST fail a connection if it
+        //# receives a ServerHello with TLS 1.2 or older.
         //
         //= https://www.rfc-editor.org/rfc/rfc8446#section-4.1.3
         //# TLS 1.3 ServerHello

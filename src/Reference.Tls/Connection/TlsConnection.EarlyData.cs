@@ -59,6 +59,14 @@ public sealed partial class TlsConnection
             return;
         }
 
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.6.1
+        //# Note that servers
+        //# that reject early data due to lack of cryptographic material will
+        //# be unable to differentiate padding from content, so clients
+        //# SHOULD NOT depend on being able to send large quantities of
+        //# padding in early data records.
+        // Early data records carry no padding.
+
         try
         {
             _records.WriteRecords(ContentType.ApplicationData, data);
@@ -113,9 +121,29 @@ public sealed partial class TlsConnection
     {
         if (EarlyDataStatus == EarlyDataStatus.Requested)
         {
-            EarlyDataStatus = EarlyDataStatus.Rejected;
+            MarkEarlyDataRejected();
             _records.ClearWriteProtector();
         }
+    }
+
+    /// <summary>Client: the server did not take our early data; it is dropped here, never resent by the engine.</summary>
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.10
+    //# If the server rejects the "early_data" extension, the client application
+    //# MAY opt to retransmit the Application Data previously sent in early data
+    //# once the handshake has been completed.
+    //
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.10
+    //# A TLS implementation SHOULD NOT automatically resend early data;
+    //# applications are in a better position to decide when retransmission is
+    //# appropriate.
+    //
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.10
+    //# A TLS implementation MUST NOT automatically resend early data unless the
+    //# negotiated connection selects the same ALPN protocol.
+    private void MarkEarlyDataRejected()
+    {
+        EarlyDataStatus = EarlyDataStatus.Rejected;
+        _earlyDataLimit = 0;
     }
 
     /// <summary>Client: what EncryptedExtensions says about the offered early data.</summary>
@@ -125,7 +153,7 @@ public sealed partial class TlsConnection
         {
             if (EarlyDataStatus == EarlyDataStatus.Requested)
             {
-                EarlyDataStatus = EarlyDataStatus.Rejected;
+                MarkEarlyDataRejected();
             }
 
             return;
@@ -136,11 +164,11 @@ public sealed partial class TlsConnection
             throw TlsErrors.Decode("EncryptedExtensions early_data must be empty");
         }
 
-        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.10
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.11
         //# If the server supplies an "early_data" extension, the client MUST verify
         //# that the server's selected_identity is 0.
         //
-        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.10
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.11
         //# If any other value is returned, the client MUST abort the handshake with
         //# an "illegal_parameter" alert.
         if (_selectedPskIndex != 0)
@@ -240,6 +268,11 @@ public sealed partial class TlsConnection
             return;
         }
 
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.10
+        //# A server which receives an "early_data" extension MUST behave in one of
+        //# three ways:
+        // Accept it (early_data in EncryptedExtensions), or reject it by skipping early records under the
+        // handshake key (ServerSetFirstReadKey) or after a HelloRetryRequest (SkipEarlyDataAfterHelloRetry).
         bool accept = psk is { } selected && EarlyDataAcceptable(choice, selected);
         //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.10
         //# If any of these checks fail, the server MUST NOT respond with the
@@ -306,6 +339,16 @@ public sealed partial class TlsConnection
     {
         if (EarlyDataStatus == EarlyDataStatus.Accepted)
         {
+            //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.10
+            //# If the server chooses to accept the "early_data" extension, then it MUST
+            //# comply with the same error-handling requirements specified for all
+            //# records when processing early data records.
+            //
+            //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.10
+            //# Specifically, if the server fails to decrypt a 0-RTT record following an
+            //# accepted "early_data" extension, it MUST terminate the connection with a
+            //# "bad_record_mac" alert as per Section 5.2.
+            // Early records go through the same record layer (and RecordProtector.Open) as all others.
             SetReadSecret(_clientEarlyTrafficSecret!, "ClientHello");
             _readingEarlyData = true;
             return;

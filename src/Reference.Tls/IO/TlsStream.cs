@@ -46,6 +46,39 @@ public sealed class TlsStream : Stream
     public Task AuthenticateAsClientAsync(TlsConfig config, string? serverName, TlsSession? session, CancellationToken cancellationToken = default) =>
         HandshakeAsync<AsyncIoAdapter>(TlsConnection.CreateClient(config, serverName, session), cancellationToken).AsTask();
 
+    /// <summary>
+    /// Client that resumes <paramref name="session"/> and sends <paramref name="earlyData"/> as 0-RTT data
+    /// with its ClientHello (RFC 8446 §2.3). Check <see cref="TlsConnection.EarlyDataStatus"/> afterwards:
+    /// if the server rejected it, the data was not delivered and the application may write it again.
+    /// </summary>
+    public void AuthenticateAsClient(TlsConfig config, string? serverName, TlsSession session, ReadOnlyMemory<byte> earlyData) =>
+        HandshakeAsync<SyncIoAdapter>(CreateClientWithEarlyData(config, serverName, session, earlyData), default).AsTask().GetAwaiter().GetResult();
+
+    /// <summary>Async form of <see cref="AuthenticateAsClient(TlsConfig, string?, TlsSession, ReadOnlyMemory{byte})"/>.</summary>
+    public Task AuthenticateAsClientAsync(TlsConfig config, string? serverName, TlsSession session, ReadOnlyMemory<byte> earlyData, CancellationToken cancellationToken = default) =>
+        HandshakeAsync<AsyncIoAdapter>(CreateClientWithEarlyData(config, serverName, session, earlyData), cancellationToken).AsTask();
+
+    /// <summary>
+    /// Server: copies 0-RTT data the handshake accepted (all of it has arrived once authentication returns).
+    /// Early data may be a replay (RFC 8446 §8): act on it only if that is safe. Never returned by Read.
+    /// </summary>
+    public int ReadEarlyData(Span<byte> buffer) => Connection.ReadEarlyData(buffer);
+
+    private static TlsConnection CreateClientWithEarlyData(TlsConfig config, string? serverName, TlsSession session, ReadOnlyMemory<byte> earlyData)
+    {
+        var connection = TlsConnection.CreateClient(config, serverName, session);
+        try
+        {
+            connection.WriteEarlyData(earlyData.Span);
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
     public void AuthenticateAsServer(TlsConfig config) =>
         HandshakeAsync<SyncIoAdapter>(TlsConnection.CreateServer(config), default).AsTask().GetAwaiter().GetResult();
 

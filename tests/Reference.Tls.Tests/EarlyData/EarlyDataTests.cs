@@ -1,5 +1,7 @@
+using Reference.Tls.Crypto;
 using Reference.Tls.Extensions;
 using Reference.Tls.Handshake.Messages;
+using Reference.Tls.Record;
 using Reference.Tls.StateMachine;
 using Reference.Tls.Tests.Connection;
 using static Reference.Tls.Tests.EarlyData.EarlyDataHarness;
@@ -44,6 +46,22 @@ public class EarlyDataTests
     //# client MUST send an EndOfEarlyData message after receiving the server
     //# Finished.
     //
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.10
+    //= type=test
+    //# Return its own "early_data" extension in EncryptedExtensions,
+    //# indicating that it intends to process the early data.
+    //
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.5
+    //= type=test
+    //# This
+    //# message is encrypted under keys derived from the
+    //# client_early_traffic_secret.
+    //
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-7.1
+    //= type=test
+    //# +-----> Derive-Secret(., "c e traffic", ClientHello)
+    //# |                     = client_early_traffic_secret
+    //
     //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.11.3
     //= type=test
     //# In order to avoid deadlocks, when accepting "early_data", servers MUST
@@ -85,6 +103,11 @@ public class EarlyDataTests
         Assert.True(r.Server.IsHandshakeComplete);
     }
 
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.10
+    //= type=test
+    //# A server which receives an "early_data" extension MUST behave in one of
+    //# three ways:
+    //
     //= https://www.rfc-editor.org/rfc/rfc8446#section-4.5
     //= type=test
     //# If the server does not send an "early_data" extension in
@@ -326,12 +349,12 @@ public class EarlyDataTests
         Assert.Equal(AlertDescription.BadRecordMac, e.Alert);
     }
 
-    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.10
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.11
     //= type=test
     //# If the server supplies an "early_data" extension, the client MUST verify
     //# that the server's selected_identity is 0.
     //
-    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.10
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.11
     //= type=test
     //# If any other value is returned, the client MUST abort the handshake with
     //# an "illegal_parameter" alert.
@@ -409,6 +432,82 @@ public class EarlyDataTests
         Assert.Equal(ExtensionType.PreSharedKey, hello.Extensions[^1].Type);
         using var r2 = Resume(c with { CipherSuites = [CipherSuite.TlsChacha20Poly1305Sha256] }, s, ticket, []);
         Assert.Equal(EarlyDataStatus.NotRequested, r2.Client.EarlyDataStatus);
+    }
+
+    //= https://www.rfc-editor.org/rfc/rfc8446#appendix-D.3
+    //= type=test
+    //# A client that attempts to send 0-RTT data MUST fail a connection if it
+    //# receives a ServerHello with TLS 1.2 or older.
+    [Fact]
+    public void A_client_sending_early_data_fails_on_a_tls12_server_hello()
+    {
+        var (c, s) = Configs();
+        using var r = Resume(c, s, Ticket(c, s), Request);
+        var record = r.Client.PendingOutput;
+        var clientHello = ClientHello.Parse(record.Slice(9, (record[3] << 8 | record[4]) - 4));
+        var tls12 = new ServerHello { Random = new byte[32], LegacySessionIdEcho = clientHello.LegacySessionId, CipherSuite = 0x1301, Extensions = [] };
+        var w = new Reference.Tls.Wire.TlsWriter();
+        w.WriteU8(22);
+        w.WriteU16(0x0303);
+        var recordMark = w.BeginVector(2);
+        w.WriteU8(2);
+        var mark = w.BeginVector(3);
+        tls12.Write(w);
+        w.EndVector(mark);
+        w.EndVector(recordMark);
+        var e = Assert.Throws<TlsException>(() => r.Client.Feed(w.ToArray()));
+        Assert.Equal(AlertDescription.ProtocolVersion, e.Alert);
+    }
+
+    //= https://www.rfc-editor.org/rfc/rfc8446#appendix-D.4
+    //= type=test
+    //# If offering early data, the record is placed
+    //# immediately after the first ClientHello.
+    //
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.6.1
+    //= type=test
+    //# Note that servers
+    //# that reject early data due to lack of cryptographic material will
+    //# be unable to differentiate padding from content, so clients
+    //# SHOULD NOT depend on being able to send large quantities of
+    //# padding in early data records.
+    [Fact]
+    public void The_client_writes_change_cipher_spec_then_unpadded_early_records_after_its_client_hello()
+    {
+        var (c, s) = Configs();
+        using var r = Resume(c, s, Ticket(c, s), Request);
+        var records = new List<(byte Type, int Length)>();
+        var output = r.Client.PendingOutput;
+        while (!output.IsEmpty)
+        {
+            int length = output[3] << 8 | output[4];
+            records.Add((output[0], length));
+            output = output[(5 + length)..];
+        }
+
+        Assert.Equal(3, records.Count);
+        Assert.Equal(22, records[0].Type);
+        Assert.Equal((20, 1), records[1]);
+        // content, inner content type, AEAD tag: no padding.
+        Assert.Equal((23, Request.Length + 1 + 16), records[2]);
+    }
+
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.5
+    //= type=test
+    //# struct {} EndOfEarlyData;
+    [Fact]
+    public void A_non_empty_EndOfEarlyData_is_a_decode_error()
+    {
+        var keys = new Dictionary<string, byte[]>();
+        var (c, s) = Configs(client: c => c with { KeyLogCallback = line => keys[line.Split(' ')[0]] = Convert.FromHexString(line.Split(' ')[2]) });
+        using var r = Resume(c, s, Ticket(c, s), Request);
+        InMemoryPair.Move(r.Client, r.Server);
+        using var early = RecordProtector.Create(CipherSuiteSpec.Get(CipherSuite.TlsAes128GcmSha256), keys["CLIENT_EARLY_TRAFFIC_SECRET"]);
+        early.SetSequenceNumberForTest(1);
+        var endOfEarlyData = Malformed.Bytes.Seal(early, ContentType.Handshake, Malformed.Bytes.Handshake(HandshakeType.EndOfEarlyData, [0]));
+        var e = Assert.Throws<TlsException>(() => r.Server.Feed(endOfEarlyData));
+        Assert.Equal(AlertDescription.DecodeError, e.Alert);
+        Assert.Equal(Request, ReadAllEarly(r.Server));
     }
 
     private static void AssertRejected(Resumed r)
