@@ -18,8 +18,6 @@ internal static class Capabilities
             return "openssl s_client/s_server relay stdin/stdout and cannot script this scenario";
         if (scenario == Scenarios.KeyUpdateFlood && client == Endpoints.S2n)
             return "s2n can only send KeyUpdate(update_not_requested) (s2n_connection_request_key_update), not update_requested";
-        if (scenario == Scenarios.EarlyData && (client == Endpoints.OursAsync || server == Endpoints.OursAsync))
-            return "TlsStream has no early data calls; the ours endpoint drives TlsConnection directly, with blocking I/O only";
         return null;
     }
 }

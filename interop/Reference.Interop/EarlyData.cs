@@ -10,11 +10,10 @@ internal sealed record EarlyDataHandshake(ITlsSession Session, bool Accepted, by
 /// <summary>
 /// early_data: two connections on the one port. The first is session_resumption's first connection, from a
 /// server whose tickets allow <see cref="MaxSize"/> bytes of early data. The second offers the ticket and
-/// sends the request as early data (ours: <see cref="TlsConnection.WriteEarlyData"/> before any byte moves;
-/// s2n: s2n_send_early_data); the server reads it as early data (ours: <see cref="TlsConnection.ReadEarlyData"/>;
+/// sends the request as early data (ours: <see cref="TlsStream.AuthenticateAsClient(TlsConfig, string?, TlsSession, ReadOnlyMemory{byte})"/>;
+/// s2n: s2n_send_early_data); the server reads it as early data (ours: <see cref="TlsStream.ReadEarlyData"/>;
 /// s2n: s2n_recv_early_data), both check it was accepted, and the server answers with the response as 1-RTT data.
-/// TlsStream has no early data calls, so our endpoint drives a <see cref="TlsConnection"/> over the socket itself
-/// (<see cref="OursDirectSession"/>).
+/// Our endpoints use <see cref="TlsStream"/>'s early data calls, blocking or async.
 /// </summary>
 internal static class EarlyDataScenario
 {
@@ -33,7 +32,7 @@ internal static class EarlyDataScenario
 
         var second = impl == Endpoints.S2n
             ? S2nClient(open(), certs, ticket)
-            : OursDirectSession.Client(open(), certs, ticket.Ours ?? throw new ScenarioException("ours client: no ticket saved"));
+            : OursClient(open(), certs, ticket.Ours ?? throw new ScenarioException("ours client: no ticket saved"), impl == Endpoints.OursAsync);
         using var session = second.Session;
         ScenarioLogic.Check(session.PskUsed, $"{session.Implementation} client: the second connection was not resumed");
         ScenarioLogic.Check(second.Accepted, $"{session.Implementation} client: the server rejected the early data");
@@ -48,7 +47,7 @@ internal static class EarlyDataScenario
         using (var first = Endpoints.Handshake(impl, true, Scenarios.EarlyData, open(), certs))
             ScenarioLogic.ServerRequestResponse(first);
 
-        var second = impl == Endpoints.S2n ? S2nServer(open(), certs) : OursDirectSession.Server(open(), certs);
+        var second = impl == Endpoints.S2n ? S2nServer(open(), certs) : OursServer(open(), certs, impl == Endpoints.OursAsync);
         using var session = second.Session;
         ScenarioLogic.Check(session.PskUsed, $"{session.Implementation} server: the second connection was not resumed");
         ScenarioLogic.Check(second.Accepted, $"{session.Implementation} server: early data was not accepted");
@@ -58,6 +57,60 @@ internal static class EarlyDataScenario
         session.ExpectClose();
         session.CloseWrite();
         return "read the request as early data, answered in 1-RTT";
+    }
+
+    private static EarlyDataHandshake OursClient(Socket socket, CertificateFiles certs, TlsSession ticket, bool useAsync)
+    {
+        ScenarioLogic.Check(ticket.MaxEarlyDataSize >= ScenarioLogic.RequestBytes.Length,
+            $"ours client: the ticket allows {ticket.MaxEarlyDataSize} bytes of early data");
+        var config = new TlsConfig { TrustStore = TrustStore.FromPemFile(certs.Ca) };
+        var tls = OpenStream(socket);
+        try
+        {
+            if (useAsync)
+                tls.AuthenticateAsClientAsync(config, Endpoints.ServerName, ticket, ScenarioLogic.RequestBytes).GetAwaiter().GetResult();
+            else
+                tls.AuthenticateAsClient(config, Endpoints.ServerName, ticket, ScenarioLogic.RequestBytes);
+            bool accepted = tls.Connection.EarlyDataStatus == EarlyDataStatus.Accepted;
+            return new(new OursSession(tls, useAsync), accepted, []);
+        }
+        catch
+        {
+            tls.Dispose();
+            throw;
+        }
+    }
+
+    private static EarlyDataHandshake OursServer(Socket socket, CertificateFiles certs, bool useAsync)
+    {
+        var config = PskSetup.ConfigureOurs(new TlsConfig
+        {
+            Certificate = CertificateKeyPair.FromPemFiles(certs.ServerChain, certs.ServerKey),
+        }, isServer: true, Scenarios.EarlyData);
+        var tls = OpenStream(socket);
+        try
+        {
+            if (useAsync)
+                tls.AuthenticateAsServerAsync(config).GetAwaiter().GetResult();
+            else
+                tls.AuthenticateAsServer(config);
+            // All early data has arrived once the handshake is done (EndOfEarlyData precedes the client Finished).
+            var early = new byte[tls.Connection.AvailableEarlyData];
+            int read = tls.ReadEarlyData(early);
+            bool accepted = tls.Connection.EarlyDataStatus == EarlyDataStatus.Accepted;
+            return new(new OursSession(tls, useAsync), accepted, early[..read]);
+        }
+        catch
+        {
+            tls.Dispose();
+            throw;
+        }
+    }
+
+    private static TlsStream OpenStream(Socket socket)
+    {
+        socket.NoDelay = true;
+        return new TlsStream(new NetworkStream(socket, ownsSocket: true));
     }
 
     private static EarlyDataHandshake S2nClient(Socket socket, CertificateFiles certs, ResumptionTicket ticket)

@@ -50,11 +50,6 @@ internal static class Program
             Console.Error.WriteLine($"{impl}: unsupported test case '{scenario}'");
             return Unsupported;
         }
-        if (scenario == Scenarios.EarlyData && impl == Endpoints.OursAsync)
-        {
-            Console.Error.WriteLine($"{impl}: {Capabilities.NotAvailable(scenario, impl, impl)}");
-            return Unsupported;
-        }
         int port = int.Parse(portText, CultureInfo.InvariantCulture);
         var settings = ScenarioSettings.FromEnvironment();
         var certs = CertificateFiles.Locate();
