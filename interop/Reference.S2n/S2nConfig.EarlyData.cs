@@ -44,8 +44,9 @@ public sealed unsafe partial class S2nConfig
             if (S2nNative.s2n_offered_early_data_get_context_length(offered, &length) != S2nNative.Success)
                 return S2nNative.Failure;
             var context = new byte[length];
+            // An empty array pins to a null pointer, which s2n refuses even for a zero length.
             fixed (byte* p = context)
-                if (S2nNative.s2n_offered_early_data_get_context(offered, p, length) != S2nNative.Success)
+                if (length > 0 && S2nNative.s2n_offered_early_data_get_context(offered, p, length) != S2nNative.Success)
                     return S2nNative.Failure;
             bool accept = self._acceptEarlyData?.Invoke(context) == true;
             return accept ? S2nNative.s2n_offered_early_data_accept(offered) : S2nNative.s2n_offered_early_data_reject(offered);

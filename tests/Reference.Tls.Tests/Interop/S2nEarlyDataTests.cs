@@ -421,6 +421,28 @@ public sealed class S2nEarlyDataTests
         Assert.Equal(Late, result.LateGot);
     }
 
+    /// <summary>s2n's application-level decision (s2n_config_set_early_data_cb) on our early data: once per resumption.</summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void The_s2n_early_data_callback_decides_on_our_early_data(bool accept)
+    {
+        using var s2nConfig = S2nTicketServer(MaxEarly);
+        int calls = 0;
+        s2nConfig.SetEarlyDataCallback(_ => { calls++; return accept; });
+        var config = S2nInterop.OurClientConfig(Pki);
+        var ticket = OurTicketFromS2n(s2nConfig, config);
+        Assert.Equal(0, calls);
+
+        var result = OurClientResumes(s2nConfig, config, ticket, _ => { });
+
+        Assert.Equal(1, calls);
+        Assert.Equal(accept ? EarlyDataStatus.Accepted : EarlyDataStatus.Rejected, result.OurStatus);
+        Assert.Equal(accept ? S2nEarlyDataStatus.End : S2nEarlyDataStatus.Rejected, result.S2nStatus);
+        Assert.Equal(accept ? Early : [], result.EarlyGot);
+        Assert.Equal(Late, result.LateGot);
+    }
+
     //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.10
     //= type=test
     //# Return its own "early_data" extension in EncryptedExtensions,
@@ -534,6 +556,64 @@ public sealed class S2nEarlyDataTests
         Assert.Equal(S2nEarlyDataStatus.End, result.S2nStatus);
         Assert.True(result.OurPskAccepted);
         Assert.Equal(Late, result.LateGot);
+    }
+
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.6.1
+    //= type=test
+    //# A server receiving more than max_early_data_size bytes of 0-RTT data
+    //# SHOULD terminate the connection with an "unexpected_message" alert.
+    [Fact]
+    public void Our_server_ends_with_unexpected_message_when_s2n_sends_more_early_data_than_it_now_allows()
+    {
+        using var s2nConfig = S2nTicketClient();
+        byte[] session = S2nTicketFromOurServer(s2nConfig, OurTicketServerConfig(MaxEarly), out _);
+        // The ticket allows MaxEarly bytes; the server now takes at most 10 (the smaller limit applies).
+        using var ours = TlsConnection.CreateServer(OurTicketServerConfig(maxEarlyData: 10));
+        using var s2n = new S2nMemoryConnection(S2nMode.Client, s2nConfig, S2nInterop.ServerName);
+        s2n.SetSession(session);
+        s2n.TrySendEarlyData(Early, out int sent);
+        Assert.Equal(Early.Length, sent);
+
+        var error = Assert.Throws<TlsException>(() => Move(s2n, ours));
+        Assert.Equal(AlertDescription.UnexpectedMessage, error.Alert);
+        Move(ours, s2n); // our flight (which accepted early data), then the alert under the handshake key
+        // s2n completes its side of the handshake (its Finished needs nothing more) and meets the alert on its first read.
+        var s2nError = Assert.Throws<S2nException>(() => { s2n.TryNegotiate(); s2n.Receive(new byte[16]); });
+        Assert.Equal(S2nErrorType.Alert, s2nError.ErrorType);
+        Assert.Equal((int)AlertDescription.UnexpectedMessage, s2nError.PeerAlert);
+    }
+
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.6.1
+    //= type=test
+    //# A server receiving more than max_early_data_size bytes of 0-RTT data
+    //# SHOULD terminate the connection with an "unexpected_message" alert.
+    /// <summary>
+    /// s2n fails with S2N_ERR_MAX_EARLY_DATA_SIZE, an error it maps to no alert (tls/s2n_alerts.c), and writes
+    /// nothing more: our client, which saw its early data accepted, completes its side of the handshake and
+    /// hears nothing, instead of the unexpected_message the RFC recommends.
+    /// </summary>
+    [Fact]
+    public void An_s2n_server_fails_without_an_alert_when_we_send_more_early_data_than_it_now_allows()
+    {
+        using var s2nConfig = S2nTicketServer(MaxEarly);
+        var config = S2nInterop.OurClientConfig(Pki);
+        var ticket = OurTicketFromS2n(s2nConfig, config);
+        using var ours = TlsConnection.CreateClient(config, S2nInterop.ServerName, ticket);
+        using var s2n = new S2nMemoryConnection(S2nMode.Server, s2nConfig);
+        s2n.SetServerMaxEarlyDataSize(10);
+        ours.WriteEarlyData(Early);
+        Move(ours, s2n);
+
+        var s2nError = Assert.Throws<S2nException>(() => s2n.TryReceiveEarlyData(new byte[MaxEarly], out _));
+        Assert.Equal("S2N_ERR_MAX_EARLY_DATA_SIZE", s2nError.ErrorName);
+        Assert.Null(s2nError.Alert);
+        Move(s2n, ours);
+        // s2n's flight went out before it read the early data, and nothing follows it: our client finishes its
+        // side of the handshake and hears nothing of the failure.
+        Assert.Equal(EarlyDataStatus.Accepted, ours.EarlyDataStatus);
+        Assert.True(ours.IsHandshakeComplete);
+        Assert.False(ours.IsPeerClosed);
+        Assert.False(s2n.HasPendingOutput);
     }
 
     /// <summary>A full handshake of our client with an s2n server; returns the last ticket we received.</summary>
