@@ -14,8 +14,6 @@ internal static class Capabilities
     /// <summary>Null if the pair can run the scenario; otherwise why not.</summary>
     public static string? NotAvailable(string scenario, string client, string server)
     {
-        if (Scenarios.NotBuilt.Contains(scenario))
-            return "0-RTT not built yet (our engine has PSK handshakes but no early data)";
         if ((client == OpenSsl || server == OpenSsl) && !OpenSslScenarios.Contains(scenario))
             return "openssl s_client/s_server relay stdin/stdout and cannot script this scenario";
         if (scenario == Scenarios.KeyUpdateFlood && client == Endpoints.S2n)

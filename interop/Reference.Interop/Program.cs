@@ -56,7 +56,7 @@ internal static class Program
         string role = isServer ? "server" : "client";
         try
         {
-            // session_resumption connects twice: the server keeps listening on the one port.
+            // session_resumption and early_data connect twice: the server keeps listening on the one port.
             using var listener = isServer ? Listen(port) : null;
             string note = ScenarioDriver.Run(impl, isServer, scenario,
                 () => listener is not null ? listener.AcceptSocket() : Connect(port), certs, settings);

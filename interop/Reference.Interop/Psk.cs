@@ -32,18 +32,25 @@ internal static class PskSetup
     public static TlsConfig ConfigureOurs(TlsConfig config, bool isServer, string scenario) => scenario switch
     {
         Scenarios.SessionResumption when isServer => config with { SessionTicketKey = TicketKey },
+        Scenarios.EarlyData when isServer => config with { SessionTicketKey = TicketKey, MaxEarlyDataSize = EarlyDataScenario.MaxSize },
         Scenarios.OobPsk => config with { PreSharedKeys = [TlsSession.External(Identity, Secret)] },
         _ => config,
     };
 
-    /// <summary>s2n config: tickets on for session_resumption (with the key on a server).</summary>
+    /// <summary>
+    /// s2n config: tickets on for session_resumption and early_data (with the key on a server; for early_data
+    /// the server also allows early data, which puts an early_data extension in its tickets).
+    /// </summary>
     public static void ConfigureS2n(S2nConfig config, bool isServer, string scenario)
     {
-        if (scenario != Scenarios.SessionResumption)
+        if (scenario is not (Scenarios.SessionResumption or Scenarios.EarlyData))
             return;
         config.EnableSessionTickets();
-        if (isServer)
-            config.AddTicketKey(S2nTicketKeyName, TicketKey);
+        if (!isServer)
+            return;
+        config.AddTicketKey(S2nTicketKeyName, TicketKey);
+        if (scenario == Scenarios.EarlyData)
+            config.SetServerMaxEarlyDataSize(EarlyDataScenario.MaxSize);
     }
 
     /// <summary>s2n connection, before the handshake: append the external PSK, or offer the saved session.</summary>
@@ -58,7 +65,7 @@ internal static class PskSetup
 
 /// <summary>
 /// Runs one endpoint of any scenario: opens the connection(s), handshakes and plays its side.
-/// session_resumption takes two connections; every other scenario one.
+/// session_resumption and early_data take two connections; every other scenario one.
 /// </summary>
 internal static class ScenarioDriver
 {
@@ -67,6 +74,8 @@ internal static class ScenarioDriver
     {
         if (scenario == Scenarios.SessionResumption)
             return isServer ? ResumptionServer(impl, open, certs) : ResumptionClient(impl, open, certs);
+        if (scenario == Scenarios.EarlyData)
+            return isServer ? EarlyDataScenario.Server(impl, open, certs) : EarlyDataScenario.Client(impl, open, certs);
         using var session = Endpoints.Handshake(impl, isServer, scenario, open(), certs);
         return isServer
             ? ScenarioLogic.RunServer(scenario, session, settings)

@@ -32,7 +32,7 @@ internal static partial class Runner
 {
     public static int Run(string[] args)
     {
-        var scenarios = Scenarios.All.Concat(Scenarios.NotBuilt).ToList();
+        var scenarios = Scenarios.All.ToList();
         var impls = Capabilities.DefaultImplementations.ToList();
         var timeout = TimeSpan.FromSeconds(60);
         for (int i = 0; i < args.Length; i++)

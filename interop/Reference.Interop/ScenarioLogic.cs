@@ -6,8 +6,8 @@ namespace Reference.Interop;
 /// (or the implementation's own error) when a check fails; returns a short note for the log.</summary>
 internal static class ScenarioLogic
 {
-    private static readonly byte[] RequestBytes = Encoding.ASCII.GetBytes(Scenarios.Request);
-    private static readonly byte[] ResponseBytes = Encoding.ASCII.GetBytes(Scenarios.Response);
+    internal static readonly byte[] RequestBytes = Encoding.ASCII.GetBytes(Scenarios.Request);
+    internal static readonly byte[] ResponseBytes = Encoding.ASCII.GetBytes(Scenarios.Response);
 
     public static string RunClient(string scenario, ITlsSession s, ScenarioSettings settings)
     {
@@ -112,7 +112,7 @@ internal static class ScenarioLogic
         s.CloseWrite();
     }
 
-    private static void ExpectBytes(ITlsSession s, byte[] expected, string who)
+    internal static void ExpectBytes(ITlsSession s, byte[] expected, string who)
     {
         var received = new byte[expected.Length];
         s.ReadExactly(received);

@@ -9,7 +9,7 @@ namespace Reference.S2n;
 /// which s2n reports as "blocked"), so two of these can be pumped on one thread with no syscalls
 /// or thread hops. Built for benchmarks: once the buffers have grown nothing allocates per record.
 /// </summary>
-public sealed unsafe class S2nMemoryConnection : IDisposable
+public sealed unsafe partial class S2nMemoryConnection : IDisposable
 {
     private const int EAGAIN = 11;
 
