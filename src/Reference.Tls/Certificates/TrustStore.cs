@@ -120,6 +120,12 @@ public sealed class TrustStore
         return chain;
     }
 
+    // The anchor comes from this store, never from the peer: a chain that leaves out its root validates.
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.2
+    //# Because certificate validation requires that trust anchors be
+    //# distributed independently, a certificate that specifies a trust
+    //# anchor MAY be omitted from the chain, provided that supported peers
+    //# are known to possess any omitted certificates.
     private void BuildChain(X509Certificate2[] chain, DateTime verificationTime, string? requiredUsage)
     {
         using var x509Chain = new X509Chain();

@@ -131,6 +131,19 @@ public sealed partial class TlsConnection
             //# Clients
             //# offering these values MUST list them as the lowest priority
             //# (listed after all other algorithms in SignatureSchemeList).
+            //
+            // One list for both uses (as s2n sends it): signature_algorithms_cert is never sent, and the PKCS#1
+            // schemes in the list are there for certificates only (SignatureVerifier refuses them in CertificateVerify).
+            //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.3
+            //# Implementations which have the same policy in both cases MAY omit the
+            //# "signature_algorithms_cert" extension.
+            //
+            //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.3
+            //# These values refer solely to signatures
+            //# which appear in certificates (see Section 4.4.2.2) and are not
+            //# defined for use in signed TLS handshake messages, although they MAY
+            //# appear in "signature_algorithms" and "signature_algorithms_cert" for
+            //# backward compatibility with TLS 1.2.
             new(ExtensionType.SignatureAlgorithms, U16ListExtension.Encode(_config.SignatureSchemes)),
         };
         //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.2.2

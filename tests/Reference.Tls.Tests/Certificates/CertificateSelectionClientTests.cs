@@ -43,6 +43,11 @@ public sealed class CertificateSelectionClientTests
     //# -  If the "certificate_authorities" extension in the CertificateRequest
     //# message was present, at least one of the certificates in the certificate
     //# chain SHOULD be issued by one of the listed CAs.
+    //
+    // The choice can only follow the list if our server sent it (SendCertificateAuthorities).
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.4
+    //= type=test
+    //# The server MAY send it in the CertificateRequest message.
     [Theory]
     [InlineData(false)]
     [InlineData(true)]

@@ -114,6 +114,25 @@ public class OptionalBehaviourComplianceTests
         Assert.Equal(shared, Convert.ToHexStringLower(bob.DeriveSharedSecret(alice.PublicKey)));
     }
 
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.2
+    //= type=test
+    //# Because certificate validation requires that trust anchors be
+    //# distributed independently, a certificate that specifies a trust
+    //# anchor MAY be omitted from the chain, provided that supported peers
+    //# are known to possess any omitted certificates.
+    [Fact]
+    public void A_chain_that_omits_its_trust_anchor_validates_against_the_clients_roots()
+    {
+        var pki = InMemoryPair.Pki(Reference.Tls.Certificates.KeyKind.EcdsaP256);
+        var chain = new System.Security.Cryptography.X509Certificates.X509Certificate2Collection();
+        chain.ImportFromPem(pki.ServerChainPem);
+        using var root = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(pki.CaPem);
+        Assert.Equal(2, chain.Count);
+        Assert.DoesNotContain(chain, c => c.RawData.AsSpan().SequenceEqual(root.RawData));
+        using var pair = ConnectedPair();
+        Assert.Equal(2, pair.Client.Info!.PeerCertificates.Count);
+    }
+
     private static InMemoryPair ConnectedPair()
     {
         var (client, server) = InMemoryPair.Configs();
