@@ -1,12 +1,6 @@
 // RFC 8446 requirements for PSK key establishment, 0-RTT early data and session tickets, which are planned but not built yet.
 // This file holds only citations (duvet reads comments); see compliance/README.md.
 
-//= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.9
-//= type=todo
-//# Servers SHOULD NOT send NewSessionTicket with tickets that are not
-//# compatible with the advertised modes; however, if a server does so, the
-//# impact will just be that the client's attempts at resumption fail.
-
 //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.11
 //= type=todo
 //# If backward compatibility is important, client-provided, externally
@@ -23,11 +17,6 @@
 //# uniform and stable deployment of TLS 1.3 without 0-RTT prior to enabling
 //# 0-RTT.
 
-//= https://www.rfc-editor.org/rfc/rfc8446#section-4.2
-//= type=todo
-//# The server MAY also send unsolicited extensions in the NewSessionTicket,
-//# though the client does not respond directly to these.
-
 //= https://www.rfc-editor.org/rfc/rfc8446#section-4.6.1
 //= type=todo
 //# If such an indication is provided (externally or by any other means),
@@ -40,19 +29,6 @@
 //# compute the remainder of the transcript independently and then send a
 //# NewSessionTicket immediately upon sending its Finished rather than
 //# waiting for the client Finished.
-
-//= https://www.rfc-editor.org/rfc/rfc8446#section-4.6.1
-//= type=todo
-//# A server MAY treat a ticket as valid for a shorter period of time than
-//# what is stated in the ticket_lifetime.
-
-//= https://www.rfc-editor.org/rfc/rfc8446#section-4.6.1
-//= type=todo
-//# It is RECOMMENDED that implementations place limits on the total
-//# lifetime of such keying material; these limits should take into account
-//# the lifetime of the peer's certificate, the likelihood of intervening
-//# revocation, and the time since the peer's online CertificateVerify
-//# signature.
 
 //= https://www.rfc-editor.org/rfc/rfc8446#appendix-D.1
 //= type=todo
