@@ -1,11 +1,6 @@
 // RFC 8446 requirements for PSK key establishment, 0-RTT early data and session tickets, which are planned but not built yet.
 // This file holds only citations (duvet reads comments); see compliance/README.md.
 
-//= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.11
-//= type=todo
-//# If backward compatibility is important, client-provided, externally
-//# established PSKs SHOULD influence cipher suite selection.
-
 //= https://www.rfc-editor.org/rfc/rfc8446#appendix-D.3
 //= type=todo
 //# To avoid a downgrade attack, the client SHOULD NOT disable TLS 1.3, only

@@ -248,6 +248,30 @@ public sealed partial class TlsConnection
     }
 
     /// <summary>
+    /// Server: the hash of the first offered PSK we know and could select (psk_dhe_ke offered), which the
+    /// cipher suite choice then favours; null without one. Binders are checked later, by SelectPsk.
+    /// </summary>
+    private HashAlgorithmName? PreferredPskHash(ClientHello hello)
+    {
+        if (ExtensionBlock.Find(hello.Extensions, ExtensionType.PreSharedKey) is not { } data
+            || ExtensionBlock.Find(hello.Extensions, ExtensionType.PskKeyExchangeModes) is not { } modes
+            || !PskKeyExchangeModesExtension.Decode(modes).Contains(PskKeyExchangeModesExtension.PskDheKe))
+        {
+            return null;
+        }
+
+        foreach (var identity in PreSharedKeyExtension.DecodeClient(data).Identities)
+        {
+            if (ResolvePsk(identity.Identity) is { } psk)
+            {
+                return CipherSuiteSpec.Get(psk.CipherSuite).Hash;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
     /// Server, on every ClientHello (the first too, even when it is answered with a HelloRetryRequest):
     /// pre_shared_key is last and comes with psk_key_exchange_modes. Returns that extension, or null without a PSK.
     /// </summary>
