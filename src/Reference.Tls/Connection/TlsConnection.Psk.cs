@@ -55,6 +55,12 @@ public sealed partial class TlsConnection
         //# advertise at least one cipher suite indicating a Hash associated with
         //# the PSK.
         //
+        //= https://www.rfc-editor.org/rfc/rfc8446#appendix-D.1
+        //# A client using a ticket for resumption SHOULD initiate the connection
+        //# using the version that was previously negotiated.
+        // Every ticket comes from a TLS 1.3 session (the engine negotiates nothing else), and every ClientHello
+        // offers TLS 1.3 first in supported_versions.
+        //
         //= https://www.rfc-editor.org/rfc/rfc8446#section-4.6.1
         //# Clients MUST only resume if the new SNI value is valid
         //# for the server certificate presented in the original session and

@@ -166,6 +166,27 @@ public class TicketPolicyTests
         Assert.Empty(resumed.ReceivedSessions);
     }
 
+    //= https://www.rfc-editor.org/rfc/rfc8446#appendix-D.1
+    //= type=test
+    //# A client using a ticket for resumption SHOULD initiate the connection
+    //# using the version that was previously negotiated.
+    [Theory]
+    [InlineData("default")]
+    [InlineData("20190801")]
+    public void A_resuming_client_offers_TLS_1_3_first_the_version_of_its_ticket(string policy)
+    {
+        var clock = new Clock();
+        var (c, s) = Configs(clock);
+        using var full = Handshake(c, s, null);
+        var fromPolicy = TlsConfig.FromPolicy(policy) with { TrustStore = c.TrustStore, DangerousClock = c.DangerousClock };
+        var client = TlsConnection.CreateClient(fromPolicy, "localhost", full.ReceivedSessions[0]);
+        var hello = Scenario.ParseClientHello(Scenario.Take(client));
+
+        Assert.Equal(ExtensionType.PreSharedKey, hello.Extensions[^1].Type);
+        var versions = SupportedVersionsExtension.DecodeClient(ExtensionBlock.Find(hello.Extensions, ExtensionType.SupportedVersions)!);
+        Assert.Equal((ushort)0x0304, versions[0]);
+    }
+
     [Fact]
     public void SessionLifetimeLimit_must_be_positive()
     {
