@@ -23,14 +23,6 @@
 //# Each following certificate SHOULD directly certify the one
 //# immediately preceding it.
 
-// TlsConnection.ExportKeyingMaterial reads only exporter_master_secret; there is no 0-RTT yet, so no early exporter.
-//= https://www.rfc-editor.org/rfc/rfc8446#section-7.5
-//= type=todo
-//# A separate
-//# interface for the early exporter is RECOMMENDED; this avoids the
-//# exporter user accidentally using an early exporter when a regular one
-//# is desired or vice versa.
-
 //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.2
 //= type=exception
 //= reason=The engine sends no CertificateEntry extensions (no status_request or signed_certificate_timestamp

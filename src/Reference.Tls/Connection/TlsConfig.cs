@@ -120,6 +120,13 @@ public sealed record TlsConfig
     public TimeSpan SessionTicketLifetime { get; init; } = TimeSpan.FromHours(12);
 
     /// <summary>
+    /// Server: how long a session may be resumed in all, counted from the full handshake that established it
+    /// (RFC 8446 §4.6.1): tickets issued on resumed connections expire no later, and a ticket of an older
+    /// session is refused (a full handshake follows). s2n's server_keying_material_lifetime; 7 days by default.
+    /// </summary>
+    public TimeSpan SessionLifetimeLimit { get; init; } = TimeSpan.FromDays(7);
+
+    /// <summary>
     /// Server: the most 0-RTT (early data) bytes accepted on one connection, and the max_early_data_size
     /// advertised in NewSessionTicket (RFC 8446 §4.6.1). 0 (the default) never accepts early data. Early
     /// data can be replayed (RFC 8446 §8): read it with <see cref="TlsConnection.ReadEarlyData"/> only for
@@ -189,6 +196,12 @@ public sealed record TlsConfig
     /// </summary>
     internal bool DangerousTestAlwaysAcceptEarlyData { get; init; }
 
+    /// <summary>
+    /// Tests only: the client advertises exactly these psk_key_exchange_modes in every ClientHello, whether or
+    /// not it offers a PSK: lets tests drive the server's ticket policy for each advertised mode.
+    /// </summary>
+    internal byte[]? DangerousTestPskKeyExchangeModes { get; init; }
+
     /// <summary>Observes every handshake transition taken (tests and tracing); never sees secrets.</summary>
     internal Action<StateMachine.Transition>? TransitionObserver { get; init; }
 
@@ -224,6 +237,11 @@ public sealed record TlsConfig
         if (SessionTicketLifetime <= TimeSpan.Zero || SessionTicketLifetime > TimeSpan.FromDays(7) || SessionTicketCount < 0)
         {
             throw TlsErrors.Usage("SessionTicketLifetime must be in (0, 7 days] and SessionTicketCount >= 0");
+        }
+
+        if (SessionLifetimeLimit <= TimeSpan.Zero)
+        {
+            throw TlsErrors.Usage("SessionLifetimeLimit must be positive");
         }
 
         if (EarlyDataTicketAgeTolerance < TimeSpan.Zero)

@@ -175,7 +175,7 @@ public sealed partial class TlsConnection
         }
 
         var psks = OfferPsks();
-        if (psks.Count > 0)
+        if (psks.Count > 0 || _config.DangerousTestPskKeyExchangeModes is not null)
         {
             //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.9
             //# In order to use PSKs, clients MUST also send a
@@ -193,7 +193,7 @@ public sealed partial class TlsConnection
             //# When a client offers resumption via a PSK, it SHOULD also
             //# supply a "key_share" extension to the server to allow the server to
             //# decline resumption and fall back to a full handshake, if needed.
-            ext.Add(new(ExtensionType.PskKeyExchangeModes, PskKeyExchangeModesExtension.Encode(PskKeyExchangeModesExtension.PskDheKe)));
+            ext.Add(new(ExtensionType.PskKeyExchangeModes, PskKeyExchangeModesExtension.Encode(_config.DangerousTestPskKeyExchangeModes ?? [PskKeyExchangeModesExtension.PskDheKe])));
         }
 
         //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.10

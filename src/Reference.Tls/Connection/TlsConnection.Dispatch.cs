@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Reference.Tls.Handshake.Messages;
 using Reference.Tls.KeySchedule;
+using Reference.Tls.Record;
 using Reference.Tls.StateMachine;
 
 namespace Reference.Tls;
@@ -120,6 +121,17 @@ public sealed partial class TlsConnection
     }
 
     private bool _peerRequestedKeyUpdate;
+
+    /// <summary>
+    /// Tests: the application traffic secret arrays this connection holds now, and its record layer's
+    /// protectors, so a test can check that a KeyUpdate erased the previous generation (RFC 8446 §7.2).
+    /// </summary>
+    internal (byte[] Write, byte[] Read, RecordProtector? WriteProtector, RecordProtector? ReadProtector) ApplicationKeysForTest =>
+    (
+        _writeApplicationSecret ?? (Role == TlsRole.Client ? _schedule!.ClientApplicationTrafficSecret : _schedule!.ServerApplicationTrafficSecret),
+        _readApplicationSecret ?? (Role == TlsRole.Client ? _schedule!.ServerApplicationTrafficSecret : _schedule!.ClientApplicationTrafficSecret),
+        _records.ProtectorsForTest.Write,
+        _records.ProtectorsForTest.Read);
 
     private void SendPendingKeyUpdate()
     {

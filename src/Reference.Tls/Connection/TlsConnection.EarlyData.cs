@@ -111,7 +111,9 @@ public sealed partial class TlsConnection
         //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.10
         //# The PSK used to encrypt the early data MUST be the first PSK listed in
         //# the client's "pre_shared_key" extension.
-        var secret = schedule.DeriveClientEarlyTrafficSecret(_transcript.HashWith(suite.Hash, ReadOnlySpan<byte>.Empty));
+        var clientHelloHash = _transcript.HashWith(suite.Hash, ReadOnlySpan<byte>.Empty);
+        var secret = schedule.DeriveClientEarlyTrafficSecret(clientHelloHash);
+        DeriveEarlyExporter(schedule, clientHelloHash);
         LogSecret("CLIENT_EARLY_TRAFFIC_SECRET", secret);
         _records.SetWriteProtector(RecordProtector.Create(suite, secret));
         CryptographicOperations.ZeroMemory(secret);
@@ -145,6 +147,8 @@ public sealed partial class TlsConnection
     {
         EarlyDataStatus = EarlyDataStatus.Rejected;
         _earlyDataLimit = 0;
+        // The server has no early secret for a rejected offer, so neither peer has an early exporter.
+        ForgetEarlyExporter();
     }
 
     /// <summary>Client: what EncryptedExtensions says about the offered early data.</summary>
@@ -464,6 +468,7 @@ public sealed partial class TlsConnection
     {
         CryptographicOperations.ZeroMemory(_clientEarlyTrafficSecret);
         _clientEarlyTrafficSecret = null;
+        ForgetEarlyExporter();
         _earlyData.Clear();
     }
 }

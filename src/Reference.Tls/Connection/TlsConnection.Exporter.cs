@@ -1,10 +1,15 @@
+using System.Security.Cryptography;
 using Reference.Tls.KeySchedule;
+using Reference.Tls.StateMachine;
 
 namespace Reference.Tls;
 
 /// <summary>Keying material exporters (RFC 8446 §7.5, with the RFC 5705 interface).</summary>
 public sealed partial class TlsConnection
 {
+    private byte[]? _earlyExporterMasterSecret;
+    private HashAlgorithmName _earlyExporterHash;
+
     /// <summary>
     /// TLS-Exporter(<paramref name="label"/>, <paramref name="context"/>, <paramref name="length"/>) from the
     /// exporter_master_secret, once the handshake is complete. Both peers of a connection get the same bytes.
@@ -37,8 +42,49 @@ public sealed partial class TlsConnection
             throw TlsErrors.Usage("keying material can be exported only from a connection whose handshake completed");
         }
 
-        // No early exporter is offered: without 0-RTT there is no early_exporter_master_secret, and this
-        // interface only ever reads exporter_master_secret.
+        // This interface only ever reads exporter_master_secret; the early exporter is ExportEarlyKeyingMaterial.
         return _schedule;
+    }
+
+    /// <summary>
+    /// The early exporter: TLS-Exporter(<paramref name="label"/>, <paramref name="context"/>, <paramref name="length"/>)
+    /// from the early_exporter_master_secret of a 0-RTT connection (RFC 8446 §7.5). Available to a client from
+    /// the moment it offers early data (until the server rejects it), and to a server that accepted early data;
+    /// both peers then get the same bytes. Replays of the ClientHello produce the same early exporter (RFC 8446
+    /// §E.5.1): do not use it as a channel binding, nor for server-to-client keys.
+    /// </summary>
+    /// <exception cref="TlsException">Usage error when the connection has no early exporter (no 0-RTT offered,
+    /// early data rejected, a failure or Dispose), or for a label or length the exporter cannot take.</exception>
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-7.5
+    //# A separate
+    //# interface for the early exporter is RECOMMENDED; this avoids the
+    //# exporter user accidentally using an early exporter when a regular one
+    //# is desired or vice versa.
+    public byte[] ExportEarlyKeyingMaterial(string label, ReadOnlySpan<byte> context, int length)
+    {
+        if (_earlyExporterMasterSecret is not { } secret || _state == HandshakeState.Failed)
+        {
+            throw TlsErrors.Usage("an early exporter exists only on a connection whose 0-RTT early data was offered (client) or accepted (server)");
+        }
+
+        TlsExporter.CheckRequest(label, length, Hkdf.HashLength(_earlyExporterHash));
+        var output = new byte[length];
+        TlsExporter.Export(_earlyExporterHash, secret, label, context, output);
+        return output;
+    }
+
+    /// <summary>Keeps early_exporter_master_secret, derived from the 0-RTT PSK's schedule over the ClientHello.</summary>
+    private void DeriveEarlyExporter(TlsKeySchedule schedule, ReadOnlySpan<byte> clientHelloHash)
+    {
+        ForgetEarlyExporter();
+        _earlyExporterMasterSecret = schedule.DeriveEarlyExporterMasterSecret(clientHelloHash);
+        _earlyExporterHash = schedule.Suite.Hash;
+        LogSecret("EARLY_EXPORTER_SECRET", _earlyExporterMasterSecret);
+    }
+
+    private void ForgetEarlyExporter()
+    {
+        CryptographicOperations.ZeroMemory(_earlyExporterMasterSecret);
+        _earlyExporterMasterSecret = null;
     }
 }

@@ -21,6 +21,7 @@ public sealed partial class TlsConnection
     private CipherSuiteSpec? _hrrSuite;
     private bool _pskAccepted;
     private int _ticketsIssued;
+    private DateTime? _sessionAuthenticatedAt;
 
     /// <summary>Session tickets this client received; pass one to <see cref="CreateClient(TlsConfig, string?, TlsSession?)"/> to resume.</summary>
     public IReadOnlyList<TlsSession> ReceivedSessions => _receivedSessions;
@@ -53,6 +54,12 @@ public sealed partial class TlsConnection
         //# If the client is attempting a PSK key establishment, it SHOULD
         //# advertise at least one cipher suite indicating a Hash associated with
         //# the PSK.
+        //
+        //= https://www.rfc-editor.org/rfc/rfc8446#appendix-D.1
+        //# A client using a ticket for resumption SHOULD initiate the connection
+        //# using the version that was previously negotiated.
+        // Every ticket comes from a TLS 1.3 session (the engine negotiates nothing else), and every ClientHello
+        // offers TLS 1.3 first in supported_versions.
         //
         //= https://www.rfc-editor.org/rfc/rfc8446#section-4.6.1
         //# Clients MUST only resume if the new SNI value is valid
@@ -163,6 +170,10 @@ public sealed partial class TlsConnection
         _offeredPsks = [];
     }
 
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2
+    //# The server MAY also send unsolicited extensions in the NewSessionTicket,
+    //# though the client does not respond directly to these.
+    // ExtensionBlock.Read passes unknown extensions over; only early_data is read, and nothing is sent back.
     private void ClientReceiveNewSessionTicket(ReadOnlySpan<byte> message)
     {
         var ticket = NewSessionTicketMessage.Parse(message[4..]);
@@ -229,6 +240,9 @@ public sealed partial class TlsConnection
             //# connection.
             if (ResolvePsk(identities[i].Identity) is { } psk && CipherSuiteSpec.Get(psk.CipherSuite).Hash == suite.Hash)
             {
+                // Tickets issued on this connection keep the age of the session they resume (RFC 8446 §4.6.1);
+                // an external PSK handshake starts a session of its own.
+                _sessionAuthenticatedAt = psk.IsResumption ? psk.AuthenticatedAt : Now;
                 return new SelectedPsk(VerifyBinder(psk, message, binders, i, suite), i, psk, identities[i].ObfuscatedTicketAge, binders[i]);
             }
         }
@@ -236,6 +250,30 @@ public sealed partial class TlsConnection
         //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.11
         //# If no acceptable PSKs are found, the server SHOULD perform a
         //# non-PSK handshake if possible.
+        return null;
+    }
+
+    /// <summary>
+    /// Server: the hash of the first offered PSK we know and could select (psk_dhe_ke offered), which the
+    /// cipher suite choice then favours; null without one. Binders are checked later, by SelectPsk.
+    /// </summary>
+    private HashAlgorithmName? PreferredPskHash(ClientHello hello)
+    {
+        if (ExtensionBlock.Find(hello.Extensions, ExtensionType.PreSharedKey) is not { } data
+            || ExtensionBlock.Find(hello.Extensions, ExtensionType.PskKeyExchangeModes) is not { } modes
+            || !PskKeyExchangeModesExtension.Decode(modes).Contains(PskKeyExchangeModesExtension.PskDheKe))
+        {
+            return null;
+        }
+
+        foreach (var identity in PreSharedKeyExtension.DecodeClient(data).Identities)
+        {
+            if (ResolvePsk(identity.Identity) is { } psk)
+            {
+                return CipherSuiteSpec.Get(psk.CipherSuite).Hash;
+            }
+        }
+
         return null;
     }
 
@@ -313,8 +351,21 @@ public sealed partial class TlsConnection
         }
 
         var issued = DateTime.UnixEpoch.AddMilliseconds(state.IssuedAtMs);
-        var lifetime = TimeSpan.FromSeconds(state.LifetimeSeconds);
-        if (Now - issued > lifetime || !CipherSuiteSpec.TryGet(state.CipherSuite, out var suite))
+        var authenticated = DateTime.UnixEpoch.AddMilliseconds(state.AuthenticatedAtMs);
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.6.1
+        //# A server MAY treat a ticket as valid for a shorter period of time than
+        //# what is stated in the ticket_lifetime.
+        // The server's current SessionTicketLifetime applies to tickets issued under a longer one.
+        var lifetime = TimeSpan.FromSeconds(Math.Min(state.LifetimeSeconds, _config.SessionTicketLifetime.TotalSeconds));
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.6.1
+        //# It is RECOMMENDED that implementations place limits on the total
+        //# lifetime of such keying material; these limits should take into account
+        //# the lifetime of the peer's certificate, the likelihood of intervening
+        //# revocation, and the time since the peer's online CertificateVerify
+        //# signature.
+        // A session older than SessionLifetimeLimit (counted from its full handshake, whichever ticket of
+        // the chain this is) is refused: the client gets a full handshake, with certificates, instead.
+        if (Now - issued > lifetime || Now - authenticated > _config.SessionLifetimeLimit || !CipherSuiteSpec.TryGet(state.CipherSuite, out var suite))
         {
             return null;
         }
@@ -325,7 +376,9 @@ public sealed partial class TlsConnection
     /// <summary>Server: after the handshake, hand out session tickets sealed under our ticket key.</summary>
     private void SendSessionTickets()
     {
-        if (_config.SessionTicketKey is not { } key)
+        var now = Now;
+        var authenticatedAt = _sessionAuthenticatedAt ?? now;
+        if (_config.SessionTicketKey is not { } key || !ClientCanUseOurTickets() || TicketLifetime(now, authenticatedAt) is not { } lifetime)
         {
             return;
         }
@@ -345,9 +398,9 @@ public sealed partial class TlsConnection
             //= https://www.rfc-editor.org/rfc/rfc8446#section-4.6.1
             //# The server MUST generate a fresh value for each ticket it sends.
             var ageAdd = BitConverter.ToUInt32(TlsRandom.GetBytes(_config.DangerousDeterministicRandom, 4));
-            var lifetime = (uint)_config.SessionTicketLifetime.TotalSeconds;
-            var state = new TicketState((ushort)_schedule.Suite.Id, (long)(Now - DateTime.UnixEpoch).TotalMilliseconds, lifetime, ageAdd, psk)
+            var state = new TicketState((ushort)_schedule.Suite.Id, (long)(now - DateTime.UnixEpoch).TotalMilliseconds, lifetime, ageAdd, psk)
             {
+                AuthenticatedAtMs = (long)(authenticatedAt - DateTime.UnixEpoch).TotalMilliseconds,
                 MaxEarlyDataSize = _config.MaxEarlyDataSize,
                 ApplicationProtocol = _alpn,
             };
@@ -367,6 +420,34 @@ public sealed partial class TlsConnection
         }
 
         FlushHandshake();
+    }
+
+    /// <summary>
+    /// Server: false when the client's psk_key_exchange_modes lists no mode we resume with (psk_dhe_ke),
+    /// so a ticket would be useless to it.
+    /// </summary>
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.9
+    //# Servers SHOULD NOT send NewSessionTicket with tickets that are not
+    //# compatible with the advertised modes; however, if a server does so, the
+    //# impact will just be that the client's attempts at resumption fail.
+    // A ClientHello without the extension advertises no modes, so no ticket is incompatible with them:
+    // tickets are still issued then, as s2n's server does (and our client and s2n's without use_tickets send
+    // psk_key_exchange_modes only when they offer a PSK).
+    private bool ClientCanUseOurTickets() =>
+        _receivedClientHello is not { } hello
+        || ExtensionBlock.Find(hello.Extensions, ExtensionType.PskKeyExchangeModes) is not { } modes
+        || PskKeyExchangeModesExtension.Decode(modes).Contains(PskKeyExchangeModesExtension.PskDheKe);
+
+    /// <summary>
+    /// Server: the ticket_lifetime for tickets issued at <paramref name="now"/>, in seconds: SessionTicketLifetime, but no later than
+    /// the session's SessionLifetimeLimit (as s2n caps it by the keying material lifetime); null when less than
+    /// a second of the session is left, and no ticket is issued.
+    /// </summary>
+    private uint? TicketLifetime(DateTime now, DateTime authenticatedAt)
+    {
+        var remaining = authenticatedAt + _config.SessionLifetimeLimit - now;
+        var seconds = Math.Min(_config.SessionTicketLifetime.TotalSeconds, Math.Floor(remaining.TotalSeconds));
+        return seconds < 1 ? null : (uint)seconds;
     }
 }
 

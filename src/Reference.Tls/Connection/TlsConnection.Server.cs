@@ -150,7 +150,7 @@ public sealed partial class TlsConnection
         //# receiving a conformant updated ClientHello (if the server selects the
         //# cipher suite as the first step in the negotiation, then this will happen
         //# automatically).
-        var suite = _retrySuite ?? ChooseCipherSuite(hello)
+        var suite = _retrySuite ?? ChooseCipherSuite(hello, PreferredPskHash(hello))
             ?? throw NoOverlap("no cipher suite in common");
         var clientGroups = U16ListExtension.Decode(ExtensionBlock.Find(hello.Extensions, ExtensionType.SupportedGroups)!, "supported_groups");
         var shares = ReadClientShares(hello, clientGroups);
@@ -164,17 +164,17 @@ public sealed partial class TlsConnection
     //# If the list contains cipher suites that the server does not recognize,
     //# support, or wish to use, the server MUST ignore those cipher suites and
     //# process the remaining ones as usual.
-    private CipherSuiteSpec? ChooseCipherSuite(ClientHello hello)
+    //
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.11
+    //# If backward compatibility is important, client-provided, externally
+    //# established PSKs SHOULD influence cipher suite selection.
+    // With a usable PSK offered (external or one of our tickets; the first we know, in the client's order,
+    // as s2n chooses it), our most preferred common suite of that PSK's hash wins over the others, so the
+    // PSK can be used; without one of that hash, the plain server preference applies.
+    private CipherSuiteSpec? ChooseCipherSuite(ClientHello hello, HashAlgorithmName? pskHash)
     {
-        foreach (var suite in _config.CipherSuites)
-        {
-            if (hello.CipherSuites.Contains((ushort)suite))
-            {
-                return CipherSuiteSpec.Get(suite);
-            }
-        }
-
-        return null;
+        var common = _config.CipherSuites.Where(s => hello.CipherSuites.Contains((ushort)s)).Select(CipherSuiteSpec.Get).ToList();
+        return common.Find(s => s.Hash == pskHash) ?? common.FirstOrDefault();
     }
 
     private static List<KeyShareEntry> ReadClientShares(ClientHello hello, List<ushort> clientGroups)

@@ -23,6 +23,7 @@ public sealed partial class TlsConnection
             // handshake secret replaces the early secret.
             _clientEarlyTrafficSecret = _schedule!.DeriveClientEarlyTrafficSecret(_transcript.Current());
             LogSecret("CLIENT_EARLY_TRAFFIC_SECRET", _clientEarlyTrafficSecret);
+            DeriveEarlyExporter(_schedule, _transcript.Current());
         }
 
         _transcript.StopLog();

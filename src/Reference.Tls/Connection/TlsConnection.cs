@@ -296,6 +296,7 @@ public sealed partial class TlsConnection : IDisposable
         //# tickets, which SHOULD be discarded if possible.
         _records.DiscardKeys();
         _schedule?.Dispose();
+        ForgetEarlyExporter();
     }
 
     private static TimeSpan DrawBlindingDelay((TimeSpan Min, TimeSpan Max) range)

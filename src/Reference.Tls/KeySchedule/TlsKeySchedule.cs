@@ -97,6 +97,20 @@ internal sealed class TlsKeySchedule : IDisposable
         return Hkdf.DeriveSecret(Suite.Hash, Require(_earlySecret, Stage.Early, Stage.Early), "c e traffic", clientHelloHash);
     }
 
+    /// <summary>
+    /// early_exporter_master_secret from this PSK's Early Secret and Transcript-Hash(ClientHello) (RFC 8446
+    /// §7.1), for the early exporter of a 0-RTT connection. Only in the early stage; the caller owns (and must
+    /// erase) the returned array.
+    /// </summary>
+    public byte[] DeriveEarlyExporterMasterSecret(ReadOnlySpan<byte> clientHelloHash)
+    {
+        RequireHashLength(clientHelloHash);
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-7.1
+        //# +-----> Derive-Secret(., "e exp master", ClientHello)
+        //# |                     = early_exporter_master_secret
+        return Hkdf.DeriveSecret(Suite.Hash, Require(_earlySecret, Stage.Early, Stage.Early), "e exp master", clientHelloHash);
+    }
+
     /// <summary>Mixes in the (EC)DHE shared secret; <paramref name="helloTranscriptHash"/> covers ClientHello..ServerHello.</summary>
     public void DeriveHandshakeSecrets(ReadOnlySpan<byte> sharedSecret, ReadOnlySpan<byte> helloTranscriptHash)
     {

@@ -32,6 +32,9 @@ internal sealed class RecordLayer : IDisposable
 
     public bool HasReadKey => _read is not null;
 
+    /// <summary>Tests: the protectors in use now (to check that replaced keys are erased).</summary>
+    internal (RecordProtector? Read, RecordProtector? Write) ProtectorsForTest => (_read, _write);
+
     /// <summary>
     /// While the handshake runs, the peer may still be writing in plaintext when we already read
     /// protected records (a client rejecting our server flight alerts before its own key change), so a

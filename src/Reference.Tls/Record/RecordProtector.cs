@@ -231,6 +231,12 @@ internal sealed class RecordProtector : IDisposable
     }
 
     /// <summary>Test hook: jump to a sequence number, e.g. to exercise the wrap check.</summary>
+    /// <summary>True once <see cref="Dispose"/> has erased the key and IV.</summary>
+    internal bool IsDisposed => _disposed;
+
+    /// <summary>Tests: the write IV in use (zeroed by <see cref="Dispose"/>).</summary>
+    internal ReadOnlySpan<byte> IvForTest => _iv;
+
     internal void SetSequenceNumberForTest(ulong value)
     {
         SequenceNumber = value;

@@ -6,10 +6,14 @@ namespace Reference.Tls.Session;
 
 /// <summary>
 /// What a server needs back from a ticket to resume: the PSK, its suite, and when it expires; for 0-RTT also
-/// the max_early_data_size it advertised and the session's ALPN protocol (RFC 8446 §4.2.10 checks both).
+/// the max_early_data_size it advertised and the session's ALPN protocol (RFC 8446 §4.2.10 checks both);
+/// and when the session was first established, so that resumption cannot extend it forever (RFC 8446 §4.6.1).
 /// </summary>
 internal sealed record TicketState(ushort CipherSuite, long IssuedAtMs, uint LifetimeSeconds, uint AgeAdd, byte[] Psk)
 {
+    /// <summary>When the full handshake (or external PSK handshake) this session descends from took place.</summary>
+    public long AuthenticatedAtMs { get; init; }
+
     public uint MaxEarlyDataSize { get; init; }
 
     public string? ApplicationProtocol { get; init; }
@@ -22,7 +26,7 @@ internal sealed record TicketState(ushort CipherSuite, long IssuedAtMs, uint Lif
 /// </summary>
 internal static class SessionTicketSealer
 {
-    private const byte Version = 2;
+    private const byte Version = 3;
     private const int NonceLength = 12;
     private const int TagLength = 16;
 
@@ -31,6 +35,7 @@ internal static class SessionTicketSealer
         var plain = new TlsWriter(96);
         plain.WriteU16(state.CipherSuite);
         plain.WriteU64((ulong)state.IssuedAtMs);
+        plain.WriteU64((ulong)state.AuthenticatedAtMs);
         plain.WriteU32(state.LifetimeSeconds);
         plain.WriteU32(state.AgeAdd);
         plain.WriteVector8(state.Psk);
@@ -47,7 +52,7 @@ internal static class SessionTicketSealer
 
     public static TicketState? Open(ReadOnlySpan<byte> key, ReadOnlySpan<byte> ticket)
     {
-        if (ticket.Length < 1 + NonceLength + TagLength + 24 || ticket[0] != Version)
+        if (ticket.Length < 1 + NonceLength + TagLength + 32 || ticket[0] != Version)
         {
             return null;
         }
@@ -59,7 +64,10 @@ internal static class SessionTicketSealer
             using var aead = new AesGcm(key, TagLength);
             aead.Decrypt(ticket.Slice(1, NonceLength), cipher, ticket[^TagLength..], plain, ticket[..1]);
             var r = new TlsReader(plain);
-            var state = new TicketState(r.ReadU16(), (long)BinaryPrimitives.ReadUInt64BigEndian(r.ReadBytes(8)), r.ReadU32(), r.ReadU32(), r.ReadVector8(32).ToArray());
+            var suite = r.ReadU16();
+            var issuedAt = (long)BinaryPrimitives.ReadUInt64BigEndian(r.ReadBytes(8));
+            var authenticatedAt = (long)BinaryPrimitives.ReadUInt64BigEndian(r.ReadBytes(8));
+            var state = new TicketState(suite, issuedAt, r.ReadU32(), r.ReadU32(), r.ReadVector8(32).ToArray()) { AuthenticatedAtMs = authenticatedAt };
             var maxEarlyData = r.ReadU32();
             var alpn = r.ReadVector8();
             r.ExpectEnd("ticket");

@@ -40,6 +40,12 @@ public sealed class TlsSession
     /// <summary>Server: when the ticket was issued, by the server's clock (ticket age check).</summary>
     internal DateTime IssuedAt { get; private init; }
 
+    /// <summary>
+    /// Server: when the session this ticket descends from was established by a full handshake (RFC 8446
+    /// §4.6.1 total lifetime of the keying material); tickets issued on resumed connections keep it.
+    /// </summary>
+    internal DateTime AuthenticatedAt { get; private init; }
+
     internal byte[] Identity { get; }
 
     internal byte[] Secret { get; }
@@ -83,6 +89,7 @@ public sealed class TlsSession
             AgeAdd = state.AgeAdd,
             Lifetime = TimeSpan.FromSeconds(state.LifetimeSeconds),
             IssuedAt = DateTime.UnixEpoch.AddMilliseconds(state.IssuedAtMs),
+            AuthenticatedAt = DateTime.UnixEpoch.AddMilliseconds(state.AuthenticatedAtMs),
             ReceivedAt = DateTime.UnixEpoch.AddMilliseconds(state.IssuedAtMs),
             MaxEarlyDataSize = state.MaxEarlyDataSize,
             ApplicationProtocol = state.ApplicationProtocol,
