@@ -40,7 +40,7 @@
 
 //= https://www.rfc-editor.org/rfc/rfc8446#section-9.2
 //= type=exception
-//= reason=The engine has no setting that makes a server require server_name (C s2n-tls has none either): a
+//= reason=The engine has no setting that makes a server require server_name: a
 //= reason=ClientHello without it is served with the configured certificates (CertificateSelection).
 //# Servers MAY require clients to send a valid "server_name" extension.
 
@@ -113,6 +113,15 @@
 //# requested, and adding a value with a "Recommended" value of "Y"
 //# requires Standards Action [RFC8126].  IESG Approval is REQUIRED
 //# for a Y->N transition.
+
+//= https://www.rfc-editor.org/rfc/rfc8446#appendix-A.1
+//= type=exception
+//= reason=Not done, as in C s2n-tls: the client switches its send key to the handshake key only when it sends
+//= reason=its second flight (after the server Finished, or at EndOfEarlyData), exactly where s2n's client key
+//= reason=schedule does (tls/s2n_tls13_key_schedule.c), so an alert the client sends while processing the
+//= reason=server's EncryptedExtensions to Finished goes out in the clear, or under the early data key.
+//# If clients need to send such alerts, they
+//# SHOULD first rekey to the handshake keys if possible.
 
 //= https://www.rfc-editor.org/rfc/rfc8446#appendix-C.2
 //= type=exception
@@ -193,7 +202,8 @@
 //= reason=tells the application). But a client whose first PSK allows early data offers the early_data extension
 //= reason=(and later EndOfEarlyData) even when the application writes no early data, because the ClientHello is
 //= reason=built in CreateClient, before WriteEarlyData can be called; C s2n-tls offers it only after
-//= reason=s2n_send_early_data. Only servers that enabled 0-RTT issue such sessions.
+//= reason=s2n_send_early_data. Only tickets from servers that enabled 0-RTT, and external PSKs the application
+//= reason=configured with a maxEarlyDataSize, allow it.
 //# In addition, to avoid accidental misuse, TLS implementations MUST NOT
 //# enable 0-RTT (either sending or accepting) unless specifically
 //# requested by the application and MUST NOT automatically resend 0-RTT
