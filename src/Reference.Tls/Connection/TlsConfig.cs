@@ -33,10 +33,19 @@ public sealed record TlsConfig
     public SecurityPolicy? Policy { get; init; }
 
     /// <summary>Cipher suites in preference order (a server picks by its own order, as s2n does).</summary>
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-9.1
+    //# A TLS-compliant application MUST implement the TLS_AES_128_GCM_SHA256
+    //# [GCM] cipher suite and SHOULD implement the TLS_AES_256_GCM_SHA384
+    //# [GCM] and TLS_CHACHA20_POLY1305_SHA256 [RFC8439] cipher suites (see
+    //# Appendix B.4).
     public IReadOnlyList<CipherSuite> CipherSuites { get; init; } =
         [CipherSuite.TlsAes128GcmSha256, CipherSuite.TlsAes256GcmSha384, CipherSuite.TlsChacha20Poly1305Sha256];
 
     /// <summary>Key exchange groups in preference order; a client sends a key share for the first.</summary>
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-9.1
+    //# A
+    //# TLS-compliant application MUST support key exchange with secp256r1
+    //# (NIST P-256) and SHOULD support key exchange with X25519 [RFC7748].
     public IReadOnlyList<NamedGroup> Groups { get; init; } =
         [NamedGroup.X25519, NamedGroup.Secp256r1, NamedGroup.Secp384r1];
 
@@ -46,6 +55,10 @@ public sealed record TlsConfig
     /// and the certificate signatures are checked against this list; they are never used or accepted in
     /// CertificateVerify (RFC 8446 §4.4.3).
     /// </summary>
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-9.1
+    //# A TLS-compliant application MUST support digital signatures with
+    //# rsa_pkcs1_sha256 (for certificates), rsa_pss_rsae_sha256 (for
+    //# CertificateVerify and certificates), and ecdsa_secp256r1_sha256.
     public IReadOnlyList<SignatureScheme> SignatureSchemes { get; init; } =
     [
         SignatureScheme.EcdsaSecp256r1Sha256, SignatureScheme.EcdsaSecp384r1Sha384,
@@ -216,6 +229,12 @@ public sealed record TlsConfig
         }
 
         // A group we cannot compute would be negotiated and then fail: refuse it up front, clearly.
+        //= https://www.rfc-editor.org/rfc/rfc8446#appendix-B.3.1.4
+        //# Values within "obsolete_RESERVED" ranges are used in previous
+        //# versions of TLS and MUST NOT be offered or negotiated by TLS 1.3
+        //# implementations.
+        // Obsolete groups are not implemented, so they can be neither offered nor (by a server) negotiated;
+        // a client refuses a ServerHello or HelloRetryRequest for a group it did not offer.
         foreach (var group in Groups)
         {
             if (!Crypto.KeyShare.IsSupported(group))
@@ -254,6 +273,13 @@ public sealed record TlsConfig
             throw TlsErrors.Usage("BlindingDelayRange must satisfy 0 <= Min <= Max");
         }
 
+        //= https://www.rfc-editor.org/rfc/rfc8446#appendix-C.5
+        //# If no such mechanism is used, then the connection has no
+        //# protection against active man-in-the-middle attack; applications
+        //# MUST NOT use TLS in such a way absent explicit configuration or a
+        //# specific application profile.
+        // A client always authenticates the server (PSK or certificate): without a trust store it is refused
+        // unless the application explicitly sets DangerousDisableCertificateVerification.
         bool verifies = role == TlsRole.Client || ClientAuth != ClientAuthMode.None;
         if (verifies && TrustStore is null && !DangerousDisableCertificateVerification)
         {

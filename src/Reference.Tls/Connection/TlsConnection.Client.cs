@@ -109,6 +109,32 @@ public sealed partial class TlsConnection
     /// for TLS 1.2 peers (TLS 1.2 suites and SCSV, ec_point_formats, extended_master_secret), so the bytes
     /// match s2n's for the same policy, server name and ALPN list.
     /// </summary>
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-9.2
+    //# All implementations MUST send and use these extensions when offering
+    //# applicable features:
+    //
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-9.2
+    //# -  "supported_versions" is REQUIRED for all ClientHello, ServerHello,
+    //# and HelloRetryRequest messages.
+    //
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-9.2
+    //# -  "signature_algorithms" is REQUIRED for certificate authentication.
+    //
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-9.2
+    //# -  "supported_groups" is REQUIRED for ClientHello messages using DHE
+    //# or ECDHE key exchange.
+    //
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-9.2
+    //# -  "key_share" is REQUIRED for DHE or ECDHE key exchange.
+    //
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-9.2
+    //# -  "pre_shared_key" is REQUIRED for PSK key agreement.
+    //
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-9.2
+    //# -  "psk_key_exchange_modes" is REQUIRED for PSK key agreement.
+    // Every ClientHello carries supported_versions, supported_groups, key_share and signature_algorithms;
+    // one offering a PSK adds psk_key_exchange_modes and pre_shared_key. The server's side: supported_versions
+    // and key_share in ServerHello and HelloRetryRequest (ServerFlight), signature_algorithms in CertificateRequest.
     private ClientHello BuildClientHello(byte[] random, byte[] sessionId, byte[]? cookie)
     {
         var policy = _config.Policy;
@@ -154,6 +180,10 @@ public sealed partial class TlsConnection
         //# Implementations MUST NOT use the Truncated HMAC extension, defined in
         //# Section 7 of [RFC6066], as it is not applicable to AEAD algorithms
         //# and has been shown to be insecure in some scenarios.
+        //
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-9.2
+        //# Additionally, all implementations MUST support the use of the
+        //# "server_name" extension with applications capable of using it.
         if (_serverName is not null)
         {
             ext.Add(new(ExtensionType.ServerName, ServerNameExtension.Encode(_serverName)));
@@ -405,6 +435,12 @@ public sealed partial class TlsConnection
         //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.8
         //# If this check fails, the client MUST
         //# abort the handshake with an "illegal_parameter" alert.
+        //
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-2
+        //# If (EC)DHE key establishment
+        //# is in use, then the ServerHello contains a "key_share" extension with
+        //# the server's ephemeral Diffie-Hellman share; the server's share MUST
+        //# be in the same group as one of the client's shares.
         var ours = _clientKeyShares.Find(k => k.Group == share.Group)
             ?? throw TlsErrors.IllegalParameter($"server key share for {share.Group}, which the client did not send");
         var shared = ours.DeriveSharedSecret(share.KeyExchange);

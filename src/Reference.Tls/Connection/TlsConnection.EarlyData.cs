@@ -331,6 +331,20 @@ public sealed partial class TlsConnection
     //= https://www.rfc-editor.org/rfc/rfc8446#section-8.2
     //# The server MUST derive the storage key only from validated sections
     //# of the ClientHello.
+    //
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-8
+    //# Servers
+    //# SHOULD provide that level of replay safety by implementing one of the
+    //# methods described in this section or by equivalent means.
+    // ClientHello recording (section 8.2) together with the freshness check (section 8.3, TicketAgeIsFresh).
+    //
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-8.2
+    //# Servers MAY
+    //# also implement data stores with false positives, such as Bloom
+    //# filters, in which case they MUST respond to apparent replay by
+    //# rejecting 0-RTT but MUST NOT abort the handshake.
+    // A full filter answers "seen" for ClientHellos it never saw (a false positive): like a replay, that only
+    // rejects 0-RTT, and the handshake goes on in 1-RTT.
     // The key is the binder of the first identity, which VerifyBinder checked. Only the freshness check and
     // this record guard against replays; there is no startup quarantine (RFC 8446 §8.2 SHOULD, not done).
     private bool FirstUseOfThisClientHello(SelectedPsk psk) =>

@@ -82,6 +82,11 @@ public sealed partial class TlsConnection
         LogSecret("EARLY_EXPORTER_SECRET", _earlyExporterMasterSecret);
     }
 
+    //= https://www.rfc-editor.org/rfc/rfc8446#appendix-E.1.4
+    //# However, because these secrets can be used to compute any
+    //# exporter value, they SHOULD be erased as soon as possible.
+    // The exporters can be called at any time after the handshake, so "as soon as possible" is when the
+    // connection can no longer export: early exporter on rejected 0-RTT, both on failure (Fail) and Dispose.
     private void ForgetEarlyExporter()
     {
         CryptographicOperations.ZeroMemory(_earlyExporterMasterSecret);

@@ -383,6 +383,10 @@ public sealed partial class TlsConnection
             return;
         }
 
+        //= https://www.rfc-editor.org/rfc/rfc8446#appendix-C.4
+        //# Servers SHOULD issue new tickets with every connection.
+        // Every handshake that ends here, full or resumed, gets SessionTicketCount fresh tickets.
+        //
         //= https://www.rfc-editor.org/rfc/rfc8446#section-4.6.1
         //# Servers MAY send multiple tickets on a single connection, either
         //# immediately after each other or after specific events (see

@@ -118,6 +118,10 @@ public sealed partial class TlsConnection
         }
 
         //= https://www.rfc-editor.org/rfc/rfc8446#section-9.2
+        //# Such a ClientHello
+        //# message MUST meet the following requirements:
+        //
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-9.2
         //# If not containing a "pre_shared_key" extension, it MUST contain
         //# both a "signature_algorithms" extension and a "supported_groups"
         //# extension.
@@ -155,6 +159,10 @@ public sealed partial class TlsConnection
         var clientGroups = U16ListExtension.Decode(ExtensionBlock.Find(hello.Extensions, ExtensionType.SupportedGroups)!, "supported_groups");
         var shares = ReadClientShares(hello, clientGroups);
         var (group, share) = ChooseGroup(clientGroups, shares);
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-9.2
+        //# Additionally, all implementations MUST support the use of the
+        //# "server_name" extension with applications capable of using it.
+        // The server picks its chain by the name (CertificateSelection) and tells the application (Info.ServerName).
         var serverName = ExtensionBlock.Find(hello.Extensions, ExtensionType.ServerName) is { } sni ? ServerNameExtension.Decode(sni) : null;
         var (certificate, scheme) = SelectServerCertificate(hello, serverName);
         return new ServerChoice(suite, group, share, scheme, ChooseAlpn(hello), serverName) { Certificate = certificate };
@@ -164,6 +172,20 @@ public sealed partial class TlsConnection
     //# If the list contains cipher suites that the server does not recognize,
     //# support, or wish to use, the server MUST ignore those cipher suites and
     //# process the remaining ones as usual.
+    //
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-9.3
+    //# This section describes invariants that TLS endpoints and middleboxes
+    //# MUST follow.
+    //
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-9.3
+    //# For this to work, implementations MUST correctly handle extensible
+    //# fields:
+    //
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-9.3
+    //# A server receiving a ClientHello MUST correctly ignore all
+    //# unrecognized cipher suites, extensions, and other parameters.
+    // Unknown suites here, unknown groups in ChooseGroup (only our own groups are matched), unknown extensions
+    // in ExtensionBlock.Read, unknown versions in CheckClientHello.
     //
     //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.11
     //# If backward compatibility is important, client-provided, externally
@@ -232,6 +254,12 @@ public sealed partial class TlsConnection
             return (strongGroup, null);
         }
 
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-2
+        //# If (EC)DHE key establishment
+        //# is in use, then the ServerHello contains a "key_share" extension with
+        //# the server's ephemeral Diffie-Hellman share; the server's share MUST
+        //# be in the same group as one of the client's shares.
+        // Every share chosen here (and the ML-KEM one above) answers a client share of the same group.
         foreach (var group in mutual)
         {
             if (SharedFor(group) is { } share)
@@ -263,6 +291,10 @@ public sealed partial class TlsConnection
     //# (i.e., there is no overlap between the client and server parameters),
     //# it MUST abort the handshake with either a "handshake_failure" or
     //# "insufficient_security" fatal alert (see Section 6).
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-2.1
+    //# If no
+    //# common cryptographic parameters can be negotiated, the server MUST
+    //# abort the handshake with an appropriate alert.
     private static TlsException NoOverlap(string what) => TlsErrors.Protocol(AlertDescription.HandshakeFailure, what);
 
     private void SendHelloRetryRequest(ClientHello hello, ReadOnlySpan<byte> message, ServerChoice choice)

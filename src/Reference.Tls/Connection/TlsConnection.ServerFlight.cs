@@ -40,6 +40,14 @@ public sealed partial class TlsConnection
         bool acceptEarlyData = EarlyDataStatus == EarlyDataStatus.Accepted;
         SendHandshake(acceptEarlyData ? TableMessage.EncryptedExtensionsEarlyData : TableMessage.EncryptedExtensions, HandshakeType.EncryptedExtensions,
             BuildEncryptedExtensions(choice, acceptEarlyData).Write);
+        //= https://www.rfc-editor.org/rfc/rfc8446#appendix-E.1
+        //# Implementations
+        //# MUST NOT combine external PSKs with certificate-based authentication
+        //# of either the client or the server unless negotiated by some
+        //# extension.
+        // With any PSK (external or ticket) neither Certificate nor CertificateRequest is sent, and the
+        // transition table has no certificate message after ServerHelloPsk on either side.
+        //
         //= https://www.rfc-editor.org/rfc/rfc8446#section-4.3.2
         //# Servers which are authenticating with a PSK MUST NOT send the
         //# CertificateRequest message in the main handshake, though they MAY

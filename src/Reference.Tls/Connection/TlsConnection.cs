@@ -38,6 +38,10 @@ public sealed partial class TlsConnection : IDisposable
 
     internal BlindingMode Blinding => _config.Blinding;
 
+    //= https://www.rfc-editor.org/rfc/rfc8446#appendix-E.5
+    //# In order to allow applications to implement this kind of
+    //# processing, TLS implementations MUST provide a way for the
+    //# application to determine if the handshake has completed.
     public bool IsHandshakeComplete => _state == HandshakeState.Connected;
 
     /// <summary>The peer sent close_notify: no more application data will arrive.</summary>
@@ -116,6 +120,11 @@ public sealed partial class TlsConnection : IDisposable
             //= https://www.rfc-editor.org/rfc/rfc8446#section-5.1
             //# Note that Application Data records MUST NOT be written to the wire
             //# unprotected (see Section 2 for details).
+            //
+            //= https://www.rfc-editor.org/rfc/rfc8446#section-2
+            //# Application Data MUST NOT be sent prior to sending the Finished
+            //# message, except as specified in Section 2.3.
+            // Early data (section 2.3) has its own call, WriteEarlyData.
             throw TlsErrors.Usage("application data cannot be sent before the handshake completes");
         }
 

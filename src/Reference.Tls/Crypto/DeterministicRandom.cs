@@ -67,6 +67,11 @@ public sealed class DeterministicRandom
 /// Where the engine gets every random value: the operating system's CSPRNG, or the configured
 /// <see cref="DeterministicRandom"/> when a test asked for reproducible output.
 /// </summary>
+//= https://www.rfc-editor.org/rfc/rfc8446#appendix-C.1
+//# It is RECOMMENDED to use
+//# an existing CSPRNG implementation in preference to crafting a new
+//# one.
+// RandomNumberGenerator is the platform's CSPRNG; DeterministicRandom exists only for reproducible tests.
 internal static class TlsRandom
 {
     public static void Fill(DeterministicRandom? deterministic, Span<byte> destination)

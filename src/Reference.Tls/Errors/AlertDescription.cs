@@ -1,6 +1,11 @@
 namespace Reference.Tls;
 
 /// <summary>TLS alert descriptions (RFC 8446 §6). Unknown values survive as their number.</summary>
+//= https://www.rfc-editor.org/rfc/rfc8446#appendix-B
+//# TLS 1.3 implementations MUST NOT send them but might receive them
+//# from older TLS implementations.
+// No *_RESERVED alert (decryption_failed, no_certificate, ...) is named here, and the engine sends only
+// alerts it names; a received one is still treated as a fatal error alert.
 public enum AlertDescription : byte
 {
     CloseNotify = 0,

@@ -103,6 +103,11 @@ internal static class ExtensionBlock
             //
             //= https://www.rfc-editor.org/rfc/rfc8446#section-4.6.1
             //# Clients MUST ignore unrecognized extensions.
+            //
+            //= https://www.rfc-editor.org/rfc/rfc8446#section-9.3
+            //# In
+            //# TLS 1.3, a client receiving a CertificateRequest or
+            //# NewSessionTicket MUST also ignore all unrecognized extensions.
             //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.2.1
             //# TLS 1.3 servers MUST NOT act upon its presence or information in it when
             //# processing ClientHello messages; in particular, they MUST NOT send the

@@ -3,6 +3,13 @@ using Reference.Tls.Wire;
 
 namespace Reference.Tls.Extensions;
 
+//= https://www.rfc-editor.org/rfc/rfc8446#section-9.2
+//# In the absence of an application profile standard specifying
+//# otherwise, a TLS-compliant application MUST implement the following
+//# TLS extensions:
+// supported_versions, signature_algorithms (and signature_algorithms_cert, read by CertificateSelection),
+// supported_groups, key_share, server_name and cookie each have their codec in this file.
+
 /// <summary>supported_versions (RFC 8446 §4.2.1): a list in ClientHello, one version in ServerHello/HRR.</summary>
 internal static class SupportedVersionsExtension
 {

@@ -297,6 +297,11 @@ internal sealed class TlsKeySchedule : IDisposable
         Erase(ref _resumptionMasterSecret);
     }
 
+    //= https://www.rfc-editor.org/rfc/rfc8446#appendix-E.1.1
+    //# in particular, one
+    //# SHOULD NOT use an output of HKDF-Extract as an input to another
+    //# application of HKDF-Extract without an HKDF-Expand in between.
+    // The only way from one Extract to the next: Derive-Secret(., "derived", "") is an HKDF-Expand.
     private byte[] ExtractAfterDerived(byte[] previous, ReadOnlySpan<byte> ikm)
     {
         var h = Suite.Hash;

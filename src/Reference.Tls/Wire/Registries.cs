@@ -11,6 +11,11 @@ internal enum ContentType : byte
 }
 
 /// <summary>Handshake message types (RFC 8446 §4).</summary>
+//= https://www.rfc-editor.org/rfc/rfc8446#appendix-B
+//# TLS 1.3 implementations MUST NOT send them but might receive them
+//# from older TLS implementations.
+// Only TLS 1.3's types are named here, and the engine sends only named types: no *_RESERVED one
+// (hello_request, server_key_exchange, ...) can be sent; received, they are unexpected_message.
 internal enum HandshakeType : byte
 {
     ClientHello = 1,

@@ -193,6 +193,11 @@ public sealed class CertificateRulesTests
 
     // Most CA-issued chains are signed with RSASSA-PKCS1-v1_5: the default configuration must accept them
     // (as s2n's policies do) while still never accepting PKCS#1 in CertificateVerify.
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-9.1
+    //= type=test
+    //# A TLS-compliant application MUST support digital signatures with
+    //# rsa_pkcs1_sha256 (for certificates), rsa_pss_rsae_sha256 (for
+    //# CertificateVerify and certificates), and ecdsa_secp256r1_sha256.
     [Theory]
     [InlineData("SHA256WITHRSA")]
     [InlineData("SHA384WITHRSA")]

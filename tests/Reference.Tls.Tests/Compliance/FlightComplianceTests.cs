@@ -167,6 +167,11 @@ public class FlightComplianceTests
     //= type=test
     //# Both sender and receiver MUST encrypt their KeyUpdate messages with the
     //# old keys.
+    //
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-2
+    //= type=test
+    //# Application Data MUST NOT be sent prior to sending the Finished
+    //# message, except as specified in Section 2.3.
     [Fact]
     public void Application_data_and_KeyUpdate_are_protected_under_the_right_key_from_sequence_number_0()
     {

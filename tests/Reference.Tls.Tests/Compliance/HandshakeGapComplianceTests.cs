@@ -240,6 +240,12 @@ public class HandshakeGapComplianceTests
     //= https://www.rfc-editor.org/rfc/rfc8446#section-4.3.2
     //= type=test
     //# Clients MUST ignore unrecognized extensions.
+    //
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-9.3
+    //= type=test
+    //# In
+    //# TLS 1.3, a client receiving a CertificateRequest or
+    //# NewSessionTicket MUST also ignore all unrecognized extensions.
     [Fact]
     public void CertificateRequest_with_an_unrecognized_extension_is_accepted()
     {
@@ -421,6 +427,12 @@ public class HandshakeGapComplianceTests
     //= https://www.rfc-editor.org/rfc/rfc8446#section-4.6.1
     //= type=test
     //# Clients MUST ignore unrecognized extensions.
+    //
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-9.3
+    //= type=test
+    //# In
+    //# TLS 1.3, a client receiving a CertificateRequest or
+    //# NewSessionTicket MUST also ignore all unrecognized extensions.
     [Fact]
     public void NewSessionTicket_with_an_unrecognized_extension_is_accepted_and_the_connection_goes_on()
     {

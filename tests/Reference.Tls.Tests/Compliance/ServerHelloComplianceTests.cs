@@ -129,6 +129,21 @@ public class ServerHelloComplianceTests
     //= type=test
     //# If the "supported_versions" extension is present, the server MUST
     //# negotiate using that extension as described in Section 4.2.1.
+    //
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-9.3
+    //= type=test
+    //# This section describes invariants that TLS endpoints and middleboxes
+    //# MUST follow.
+    //
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-9.3
+    //= type=test
+    //# For this to work, implementations MUST correctly handle extensible
+    //# fields:
+    //
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-9.3
+    //= type=test
+    //# A server receiving a ClientHello MUST correctly ignore all
+    //# unrecognized cipher suites, extensions, and other parameters.
     [Fact]
     public void Unknown_suites_versions_and_extensions_are_ignored_and_legacy_version_is_not_used()
     {

@@ -3,6 +3,10 @@ namespace Reference.Tls.Tests.Connection;
 /// <summary>server_name: the server acknowledges it (empty extension in EncryptedExtensions) only when its certificate names the host, as s2n does.</summary>
 public class ServerNameTests
 {
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-9.2
+    //= type=test
+    //# Additionally, all implementations MUST support the use of the
+    //# "server_name" extension with applications capable of using it.
     [Theory]
     [InlineData("localhost", 10)]
     [InlineData("other.example", 6)]

@@ -17,6 +17,19 @@ public class EarlyDataReplayTests
     //= type=test
     //# The server MUST derive the storage key only from validated sections
     //# of the ClientHello.
+    //
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-8
+    //= type=test
+    //# Servers
+    //# SHOULD provide that level of replay safety by implementing one of the
+    //# methods described in this section or by equivalent means.
+    //
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-8.2
+    //= type=test
+    //# Servers MAY
+    //# also implement data stores with false positives, such as Bloom
+    //# filters, in which case they MUST respond to apparent replay by
+    //# rejecting 0-RTT but MUST NOT abort the handshake.
     [Fact]
     public void A_replayed_first_flight_gets_its_early_data_rejected()
     {
@@ -54,6 +67,12 @@ public class EarlyDataReplayTests
         }
     }
 
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-8.2
+    //= type=test
+    //# Servers MAY
+    //# also implement data stores with false positives, such as Bloom
+    //# filters, in which case they MUST respond to apparent replay by
+    //# rejecting 0-RTT but MUST NOT abort the handshake.
     [Fact]
     public void A_full_filter_rejects_early_data_until_entries_expire()
     {

@@ -133,6 +133,10 @@ public sealed class ExporterTests
         Assert.Equal(32, pair.Server.ExportKeyingMaterial("EXPORTER-x", [], 32).Length);
     }
 
+    //= https://www.rfc-editor.org/rfc/rfc8446#appendix-E.1.4
+    //= type=test
+    //# However, because these secrets can be used to compute any
+    //# exporter value, they SHOULD be erased as soon as possible.
     [Fact]
     public void Exporting_after_dispose_is_a_usage_error()
     {

@@ -70,6 +70,13 @@ public class Rfc8448Tests
         Assert.Equal(Hex(ClientHandshakeTrafficSecret), expandedWithRfcInfo);
     }
 
+    // Every Extract of the trace is reached through Derive-Secret(., "derived", ""), so matching each secret
+    // checks the Expand between consecutive Extracts.
+    //= https://www.rfc-editor.org/rfc/rfc8446#appendix-E.1.1
+    //= type=test
+    //# in particular, one
+    //# SHOULD NOT use an output of HKDF-Extract as an input to another
+    //# application of HKDF-Extract without an HKDF-Expand in between.
     [Fact]
     public void KeyScheduleReproducesEverySecretOfTheTrace()
     {

@@ -152,6 +152,22 @@ public class MalformedClientHelloTests
     //# If a server is authenticating via a certificate and the client has not
     //# sent a "signature_algorithms" extension, then the server MUST abort the
     //# handshake with a "missing_extension" alert (see Section 9.2).
+    //
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-9.2
+    //= type=test
+    //# Such a ClientHello
+    //# message MUST meet the following requirements:
+    //
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-9.2
+    //= type=test
+    //# -  If not containing a "pre_shared_key" extension, it MUST contain
+    //# both a "signature_algorithms" extension and a "supported_groups"
+    //# extension.
+    //
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-9.2
+    //= type=test
+    //# -  If containing a "supported_groups" extension, it MUST also contain
+    //# a "key_share" extension, and vice versa.
     [Theory]
     [InlineData((ushort)ExtensionType.SignatureAlgorithms)]
     [InlineData((ushort)ExtensionType.SupportedGroups)]
@@ -188,6 +204,11 @@ public class MalformedClientHelloTests
     //= https://www.rfc-editor.org/rfc/rfc8446#section-4.1.2
     //= type=test
     //# Servers MUST ignore unrecognized extensions.
+    //
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-9.3
+    //= type=test
+    //# A server receiving a ClientHello MUST correctly ignore all
+    //# unrecognized cipher suites, extensions, and other parameters.
     [Fact]
     public void Unknown_extensions_in_ClientHello_are_ignored()
     {
@@ -202,6 +223,12 @@ public class MalformedClientHelloTests
     //# (i.e., there is no overlap between the client and server parameters),
     //# it MUST abort the handshake with either a "handshake_failure" or
     //# "insufficient_security" fatal alert (see Section 6).
+    //
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-2.1
+    //= type=test
+    //# If no
+    //# common cryptographic parameters can be negotiated, the server MUST
+    //# abort the handshake with an appropriate alert.
     [Fact]
     public void No_common_cipher_suite_is_handshake_failure() =>
         Rejects(AlertDescription.HandshakeFailure, Scenario.With(Hello, suites: [0x009C, 0xC02F, 0x1305]));
@@ -217,6 +244,12 @@ public class MalformedClientHelloTests
     //# "supported_groups" and the groups supported by the server, then the
     //# server MUST abort the handshake with a "handshake_failure" or an
     //# "insufficient_security" alert.
+    //
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-2.1
+    //= type=test
+    //# If no
+    //# common cryptographic parameters can be negotiated, the server MUST
+    //# abort the handshake with an appropriate alert.
     [Fact]
     public void No_common_group_is_handshake_failure()
     {

@@ -203,6 +203,13 @@ public class MalformedServerHelloTests
     //# This value MUST be in the same
     //# group as the KeyShareEntry value offered by the client that the
     //# server has selected for the negotiated key exchange.
+    //
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-2
+    //= type=test
+    //# If (EC)DHE key establishment
+    //# is in use, then the ServerHello contains a "key_share" extension with
+    //# the server's ephemeral Diffie-Hellman share; the server's share MUST
+    //# be in the same group as one of the client's shares.
     [Fact]
     public void Key_share_for_a_group_the_client_sent_no_share_for_is_illegal_parameter()
     {

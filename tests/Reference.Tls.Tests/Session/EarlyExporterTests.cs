@@ -124,6 +124,10 @@ public class EarlyExporterTests
         Assert.Equal(TlsErrorType.Usage, Assert.Throws<TlsException>(() => r.Server.ExportEarlyKeyingMaterial("EXPORTER-x", [], 32)).ErrorType);
     }
 
+    //= https://www.rfc-editor.org/rfc/rfc8446#appendix-E.1.4
+    //= type=test
+    //# However, because these secrets can be used to compute any
+    //# exporter value, they SHOULD be erased as soon as possible.
     [Fact]
     public void Dispose_forgets_the_early_exporter_and_bad_requests_are_usage_errors()
     {

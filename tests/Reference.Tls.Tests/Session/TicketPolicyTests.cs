@@ -105,6 +105,10 @@ public class TicketPolicyTests
     //# the lifetime of the peer's certificate, the likelihood of intervening
     //# revocation, and the time since the peer's online CertificateVerify
     //# signature.
+    //
+    //= https://www.rfc-editor.org/rfc/rfc8446#appendix-C.4
+    //= type=test
+    //# Servers SHOULD issue new tickets with every connection.
     [Fact]
     public void Tickets_issued_on_resumed_connections_expire_with_the_original_session()
     {
