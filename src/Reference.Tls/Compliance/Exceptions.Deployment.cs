@@ -195,21 +195,6 @@
 //# Application protocols MUST NOT use 0-RTT data without a profile that
 //# defines its use.
 
-//= https://www.rfc-editor.org/rfc/rfc8446#appendix-E.5
-//= type=exception
-//= reason=Partly met. A server accepts 0-RTT only when the application sets TlsConfig.MaxEarlyDataSize (default 0);
-//= reason=a client sends 0-RTT bytes only through WriteEarlyData and never resends rejected ones (EarlyDataStatus
-//= reason=tells the application). But a client whose first PSK allows early data offers the early_data extension
-//= reason=(and later EndOfEarlyData) even when the application writes no early data, because the ClientHello is
-//= reason=built in CreateClient, before WriteEarlyData can be called; C s2n-tls offers it only after
-//= reason=s2n_send_early_data. Only tickets from servers that enabled 0-RTT, and external PSKs the application
-//= reason=configured with a maxEarlyDataSize, allow it.
-//# In addition, to avoid accidental misuse, TLS implementations MUST NOT
-//# enable 0-RTT (either sending or accepting) unless specifically
-//# requested by the application and MUST NOT automatically resend 0-RTT
-//# data if it is rejected by the server unless instructed by the
-//# application.
-
 //= https://www.rfc-editor.org/rfc/rfc8446#appendix-E.5.1
 //= type=exception
 //= reason=Addressed to the application, which chooses what it derives from ExportEarlyKeyingMaterial; its

@@ -148,6 +148,12 @@ public sealed record TlsConfig
     public uint MaxEarlyDataSize { get; init; }
 
     /// <summary>
+    /// Client: offer 0-RTT (the early_data extension, then <see cref="TlsConnection.WriteEarlyData"/>) when the
+    /// first PSK offered allows it. Off by default: early data can be replayed, so the application must ask for it.
+    /// </summary>
+    public bool OfferEarlyData { get; init; }
+
+    /// <summary>
     /// Server: 0-RTT is rejected (the handshake falls back to 1-RTT) when the client's view of the ticket's
     /// age differs from ours by more than this (RFC 8446 §4.2.10, §8.3 freshness check).
     /// </summary>

@@ -92,8 +92,14 @@ public sealed partial class TlsConnection
     }
 
     /// <summary>Client: whether to offer early_data with these PSKs (the first one carries the early data).</summary>
+    //= https://www.rfc-editor.org/rfc/rfc8446#appendix-E.5
+    //# In addition, to avoid accidental misuse, TLS implementations MUST NOT
+    //# enable 0-RTT (either sending or accepting) unless specifically
+    //# requested by the application and MUST NOT automatically resend 0-RTT
+    //# data if it is rejected by the server unless instructed by the
+    //# application.
     private bool ShouldOfferEarlyData(List<TlsSession> psks) =>
-        _hrrSuite is null && psks.Count > 0 && psks[0].MaxEarlyDataSize > 0 && _config.CipherSuites.Contains(psks[0].CipherSuite);
+        _config.OfferEarlyData && _hrrSuite is null && psks.Count > 0 && psks[0].MaxEarlyDataSize > 0 && _config.CipherSuites.Contains(psks[0].CipherSuite);
 
     /// <summary>Client, right after the first ClientHello: the dummy change_cipher_spec, then the early write key.</summary>
     private void StartClientEarlyData()

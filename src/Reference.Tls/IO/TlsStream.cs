@@ -70,7 +70,8 @@ public sealed class TlsStream : Stream
 
     private static TlsConnection CreateClientWithEarlyData(TlsConfig config, string? serverName, TlsSession session, ReadOnlyMemory<byte> earlyData)
     {
-        var connection = TlsConnection.CreateClient(config, serverName, session);
+        // Passing early data is the application's request for 0-RTT (RFC 8446 Appendix E.5).
+        var connection = TlsConnection.CreateClient(config with { OfferEarlyData = true }, serverName, session);
         try
         {
             connection.WriteEarlyData(earlyData.Span);

@@ -10,10 +10,17 @@ internal static class EarlyDataHarness
 
     public const uint MaxEarly = 1000;
 
-    /// <summary>Configs whose server issues tickets allowing <see cref="MaxEarly"/> bytes of early data.</summary>
+    /// <summary>
+    /// Configs whose server issues tickets allowing <see cref="MaxEarly"/> bytes of early data and whose client
+    /// asks for 0-RTT (<see cref="TlsConfig.OfferEarlyData"/>).
+    /// </summary>
     public static (TlsConfig Client, TlsConfig Server) Configs(Func<TlsConfig, TlsConfig>? client = null, Func<TlsConfig, TlsConfig>? server = null) =>
         InMemoryPair.Configs(
-            client: client,
+            client: c =>
+            {
+                var offering = c with { OfferEarlyData = true };
+                return client?.Invoke(offering) ?? offering;
+            },
             server: s =>
             {
                 var withTickets = s with { SessionTicketKey = TicketKey, MaxEarlyDataSize = MaxEarly, Blinding = BlindingMode.SelfService };

@@ -27,6 +27,9 @@ public sealed class S2nEarlyDataTests
 
     private static readonly byte[] Early = "GET /early HTTP/1.1\r\n\r\n"u8.ToArray();
     private static readonly byte[] Late = "after the handshake"u8.ToArray();
+
+    /// <summary>Our client, asking for 0-RTT whenever its session allows it.</summary>
+    private static TlsConfig OurEarlyClientConfig() => S2nInterop.OurClientConfig(Pki) with { OfferEarlyData = true };
     private static readonly byte[] Pong = "pong"u8.ToArray();
     private static readonly byte[] TicketKey = Enumerable.Range(0x40, 32).Select(i => (byte)i).ToArray();
     private static readonly byte[] PskIdentity = "reference-0rtt-psk"u8.ToArray();
@@ -355,7 +358,7 @@ public sealed class S2nEarlyDataTests
     public void An_s2n_server_accepts_and_reads_our_early_data_on_its_ticket()
     {
         using var s2nConfig = S2nTicketServer(MaxEarly);
-        var config = S2nInterop.OurClientConfig(Pki);
+        var config = OurEarlyClientConfig();
         var ticket = OurTicketFromS2n(s2nConfig, config);
         Assert.Equal(MaxEarly, ticket.MaxEarlyDataSize);
 
@@ -383,7 +386,7 @@ public sealed class S2nEarlyDataTests
     public void An_s2n_server_whose_limit_is_now_zero_rejects_our_early_data_and_we_resend_it_in_1_rtt()
     {
         using var s2nConfig = S2nTicketServer(MaxEarly);
-        var config = S2nInterop.OurClientConfig(Pki);
+        var config = OurEarlyClientConfig();
         var ticket = OurTicketFromS2n(s2nConfig, config);
 
         var result = OurClientResumes(s2nConfig, config, ticket, s => s.SetServerMaxEarlyDataSize(0), late: Early);
@@ -408,7 +411,7 @@ public sealed class S2nEarlyDataTests
     public void An_s2n_server_that_sends_a_hello_retry_request_rejects_our_early_data()
     {
         using var s2nConfig = S2nTicketServer(MaxEarly, NoX25519Policy);
-        var config = S2nInterop.OurClientConfig(Pki) with { Groups = [NamedGroup.X25519, NamedGroup.Secp256r1] };
+        var config = OurEarlyClientConfig() with { Groups = [NamedGroup.X25519, NamedGroup.Secp256r1] };
         var ticket = OurTicketFromS2n(s2nConfig, config);
 
         var result = OurClientResumes(s2nConfig, config, ticket, _ => { });
@@ -430,7 +433,7 @@ public sealed class S2nEarlyDataTests
         using var s2nConfig = S2nTicketServer(MaxEarly);
         int calls = 0;
         s2nConfig.SetEarlyDataCallback(_ => { calls++; return accept; });
-        var config = S2nInterop.OurClientConfig(Pki);
+        var config = OurEarlyClientConfig();
         var ticket = OurTicketFromS2n(s2nConfig, config);
         Assert.Equal(0, calls);
 
@@ -534,7 +537,7 @@ public sealed class S2nEarlyDataTests
         if (ourRole == TlsRole.Client)
         {
             using var s2nConfig = S2nInterop.ServerConfig(Pki);
-            var config = S2nInterop.OurClientConfig(Pki) with { PreSharedKeys = [psk], CipherSuites = [CipherSuite.TlsAes128GcmSha256] };
+            var config = OurEarlyClientConfig() with { PreSharedKeys = [psk], CipherSuites = [CipherSuite.TlsAes128GcmSha256] };
             result = OurClientResumes(s2nConfig, config, session: null, prepare);
         }
         else
@@ -596,7 +599,7 @@ public sealed class S2nEarlyDataTests
     public void An_s2n_server_fails_without_an_alert_when_we_send_more_early_data_than_it_now_allows()
     {
         using var s2nConfig = S2nTicketServer(MaxEarly);
-        var config = S2nInterop.OurClientConfig(Pki);
+        var config = OurEarlyClientConfig();
         var ticket = OurTicketFromS2n(s2nConfig, config);
         using var ours = TlsConnection.CreateClient(config, S2nInterop.ServerName, ticket);
         using var s2n = new S2nMemoryConnection(S2nMode.Server, s2nConfig);
