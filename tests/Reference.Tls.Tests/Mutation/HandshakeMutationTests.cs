@@ -55,6 +55,8 @@ public class HandshakeMutationTests
         Fails(AlertDescription.DecodeError, () => ClientHello.Parse(ClientHelloBody([], [], [0], [])));
         Fails(AlertDescription.DecodeError, () => ClientHello.Parse(ClientHelloBody([], [0x13], [0], [])));
         Fails(AlertDescription.DecodeError, () => ClientHello.Parse(ClientHelloBody([], [0x13, 0x01], [], [])));
+        var odd = Fails(AlertDescription.DecodeError, () => ClientHello.Parse(ClientHelloBody([], [0x13, 0x01, 0x13], [0], [])));
+        Assert.Equal("1 trailing byte(s) after cipher_suites", odd.Message);
         var trailing = Fails(AlertDescription.DecodeError, () => ClientHello.Parse(ClientHelloBody([], [0x13, 0x01], [0], [0, 0, 9])));
         Assert.Equal("1 trailing byte(s) after ClientHello", trailing.Message);
     }
@@ -89,7 +91,8 @@ public class HandshakeMutationTests
 
         var e = Fails(AlertDescription.IllegalParameter, () => ServerHello.Parse(Body(new byte[32])));
         Assert.Equal("extension Cookie is not allowed in ServerHello", e.Message);
-        Fails(AlertDescription.DecodeError, () => ServerHello.Parse([.. Body(new byte[32])[..^7], 0, 0, 1]));
+        var trailing = Fails(AlertDescription.DecodeError, () => ServerHello.Parse([.. Body(ServerHello.HelloRetryRequestRandom), 0]));
+        Assert.Equal("1 trailing byte(s) after ServerHello", trailing.Message);
         Fails(AlertDescription.DecodeError, () => ServerHello.Parse([3, 3, .. new byte[32], 33, .. new byte[33], 0x13, 0x01, 0, 0, 0]));
     }
 
