@@ -32,7 +32,10 @@ internal static class Hkdf
     public static void ExpandLabel(HashAlgorithmName h, ReadOnlySpan<byte> secret, string label, ReadOnlySpan<byte> context, Span<byte> destination)
     {
         int labelLength = LabelPrefix.Length + Encoding.ASCII.GetByteCount(label);
-        if (labelLength > MaxLabelLength || context.Length > MaxContextLength || destination.Length > ushort.MaxValue)
+
+        // RFC 5869 §2.3 bounds L by 255 * HashLen (tighter than the uint16 Length field); checking it here
+        // keeps HKDF.Expand's ArgumentException from escaping the engine.
+        if (labelLength > MaxLabelLength || context.Length > MaxContextLength || destination.Length > 255 * HashLength(h))
         {
             throw TlsErrors.Internal("HKDF-Expand-Label input out of range");
         }
@@ -44,6 +47,7 @@ internal static class Hkdf
         //#     opaque context<0..255> = Context;
         //# } HkdfLabel;
         Span<byte> info = stackalloc byte[2 + 1 + labelLength + 1 + context.Length];
+        // Stryker disable once Bitwise : Length is non-negative, so >> and >>> agree.
         info[0] = (byte)(destination.Length >> 8);
         info[1] = (byte)destination.Length;
         info[2] = (byte)labelLength;

@@ -284,6 +284,8 @@ internal sealed class RecordLayer : IDisposable
         int sealedLength = RecordProtector.SealedLength(content.Length, 0);
         var dest = _output.Reserve(sealedLength);
         int written = _write.Seal(type, content, 0, dest);
+
+        // Stryker disable once Block,Statement,String : Seal returns SealedLength by construction; a defensive check no input reaches.
         if (written != sealedLength)
         {
             throw TlsErrors.Internal("sealed record length mismatch");
@@ -343,6 +345,8 @@ internal sealed class ByteBuffer(int initialCapacity)
         }
 
         _start += count;
+
+        // Stryker disable once Block : performance only; without the reset EnsureSpace compacts to the same bytes.
         if (_start == _end)
         {
             _start = _end = 0;
