@@ -83,13 +83,7 @@ public sealed partial class TlsConnection
     /// Server: copies accepted 0-RTT data into <paramref name="destination"/>; returns the count (0 if
     /// none). Early data is never returned by <see cref="ReadApplicationData"/>: it may be a replay.
     /// </summary>
-    public int ReadEarlyData(Span<byte> destination)
-    {
-        int count = Math.Min(destination.Length, _earlyData.Length);
-        _earlyData.Active[..count].CopyTo(destination);
-        _earlyData.Discard(count);
-        return count;
-    }
+    public int ReadEarlyData(Span<byte> destination) => _earlyData.Drain(destination);
 
     /// <summary>Client: whether to offer early_data with these PSKs (the first one carries the early data).</summary>
     //= https://www.rfc-editor.org/rfc/rfc8446#appendix-E.5

@@ -103,13 +103,7 @@ public sealed partial class TlsConnection : IDisposable
     }
 
     /// <summary>Copies decrypted application data into <paramref name="destination"/>; returns the count (0 if none).</summary>
-    public int ReadApplicationData(Span<byte> destination)
-    {
-        int count = Math.Min(destination.Length, _appData.Length);
-        _appData.Active[..count].CopyTo(destination);
-        _appData.Discard(count);
-        return count;
-    }
+    public int ReadApplicationData(Span<byte> destination) => _appData.Drain(destination);
 
     /// <summary>Encrypts application data into the pending output.</summary>
     public void WriteApplicationData(ReadOnlySpan<byte> data)

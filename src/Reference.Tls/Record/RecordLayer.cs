@@ -337,6 +337,15 @@ internal sealed class ByteBuffer(int initialCapacity)
         return span;
     }
 
+    /// <summary>Moves up to <paramref name="destination"/>'s length of the oldest bytes out; returns the count.</summary>
+    public int Drain(Span<byte> destination)
+    {
+        int count = Math.Min(destination.Length, Length);
+        Active[..count].CopyTo(destination);
+        Discard(count);
+        return count;
+    }
+
     public void Discard(int count)
     {
         if ((uint)count > (uint)Length)

@@ -155,21 +155,7 @@ internal sealed class RecordProtector : IDisposable
         CheckOpenArguments(header, payload);
         ThrowIfSequenceExhausted();
 
-        var inner = payload[..^TagLength];
-        var tag = payload[^TagLength..];
-        ComputeNonce();
-        try
-        {
-            if (_chaCha is not null)
-            {
-                _chaCha.Decrypt(_nonce, inner, tag, inner, header);
-            }
-            else
-            {
-                _aesGcm!.Decrypt(_nonce, inner, tag, inner, header);
-            }
-        }
-        catch (CryptographicException)
+        if (!TryDecryptInPlace(header, payload))
         {
             //= https://www.rfc-editor.org/rfc/rfc8446#section-5.2
             //# If the decryption fails, the receiver MUST terminate the connection
@@ -177,7 +163,7 @@ internal sealed class RecordProtector : IDisposable
             throw TlsErrors.Protocol(AlertDescription.BadRecordMac, "record failed authentication");
         }
 
-        var type = ParseInnerPlaintext(inner, out contentLength);
+        var type = ParseInnerPlaintext(payload[..^TagLength], out contentLength);
         AdvanceSequenceNumber();
         return type;
     }
@@ -195,8 +181,17 @@ internal sealed class RecordProtector : IDisposable
             return false;
         }
 
-        var inner = scratch[..^TagLength];
-        var tag = scratch[^TagLength..];
+        return TryDecryptInPlace(header, scratch);
+    }
+
+    /// <summary>
+    /// Decrypts <paramref name="payload"/> (ciphertext then tag) in place at the current sequence number;
+    /// false when it does not authenticate. The sequence number does not move.
+    /// </summary>
+    private bool TryDecryptInPlace(ReadOnlySpan<byte> header, Span<byte> payload)
+    {
+        var inner = payload[..^TagLength];
+        var tag = payload[^TagLength..];
         ComputeNonce();
         try
         {
