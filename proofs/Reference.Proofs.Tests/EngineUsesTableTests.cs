@@ -110,7 +110,7 @@ public class EngineUsesTableTests
         var serverTrace = new List<Transition>();
         var (clientConfig, serverConfig) = Configs(Scenario.Full, clientTrace.Add, serverTrace.Add);
         var psk = TlsSession.External("proofs-0rtt"u8, Enumerable.Repeat((byte)0x5b, 32).ToArray(), maxEarlyDataSize: 64);
-        using var client = TlsConnection.CreateClient(clientConfig with { PreSharedKeys = [psk] }, "localhost");
+        using var client = TlsConnection.CreateClient(clientConfig with { PreSharedKeys = [psk], OfferEarlyData = true }, "localhost");
         using var server = TlsConnection.CreateServer(serverConfig with { PreSharedKeys = [psk], MaxEarlyDataSize = 64 });
         client.WriteEarlyData("early"u8);
         Pump(client, server);
