@@ -15,6 +15,11 @@ public sealed class CertificateKeyPair : IDisposable
 {
     private readonly LoadedPrivateKey _key;
     private readonly PublicKeyKind _kind;
+
+    // The leaf, loaded once: host-name matching runs on every handshake (chain selection and the server_name
+    // acknowledgement), and loading an X509Certificate2 costs ~0.1 ms. Calls are serialised on it because the
+    // configuration (and so this pair) is shared by concurrent connections.
+    private readonly Lazy<X509Certificate2> _leaf;
     private bool _disposed;
 
     private CertificateKeyPair(IReadOnlyList<byte[]> chainDer, LoadedPrivateKey key, PublicKeyKind kind)
@@ -24,6 +29,7 @@ public sealed class CertificateKeyPair : IDisposable
         _kind = kind;
         SignatureSchemes = PublicKeys.SchemesFor(kind);
         Profile = ChainProfile.Of(chainDer);
+        _leaf = new Lazy<X509Certificate2>(() => X509CertificateLoader.LoadCertificate(chainDer[0]), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     /// <summary>The DER certificates, leaf first, as sent in the Certificate message.</summary>
@@ -43,8 +49,11 @@ public sealed class CertificateKeyPair : IDisposable
     {
         try
         {
-            using var leaf = X509CertificateLoader.LoadCertificate(ChainDer[0]);
-            return leaf.MatchesHostname(hostName, allowWildcards);
+            X509Certificate2 leaf = _leaf.Value;
+            lock (leaf)
+            {
+                return leaf.MatchesHostname(hostName, allowWildcards);
+            }
         }
         catch (ArgumentException)
         {
@@ -133,6 +142,10 @@ public sealed class CertificateKeyPair : IDisposable
         {
             _disposed = true;
             _key.Dispose();
+            if (_leaf.IsValueCreated)
+            {
+                _leaf.Value.Dispose();
+            }
         }
     }
 
