@@ -245,25 +245,9 @@ public sealed class S2nEarlyDataTests
         for (int round = 0; round < 10 && !(client.IsHandshakeComplete && server.IsHandshakeComplete); round++)
         {
             Move(client, server);
-            if (serverEarlyDone)
-            {
-                server.TryNegotiate();
-            }
-            else
-            {
-                serverEarlyDone = server.TryReceiveEarlyData(got.AsSpan(received), out int n);
-                received += n;
-            }
+            serverEarlyDone = StepReceivingEarlyData(server, serverEarlyDone, got, ref received);
             Move(server, client);
-            if (clientEarlyDone)
-            {
-                client.TryNegotiate();
-            }
-            else
-            {
-                clientEarlyDone = client.TrySendEarlyData(Early.AsSpan(sent), out int n);
-                sent += n;
-            }
+            clientEarlyDone = StepSendingEarlyData(client, clientEarlyDone, Early, ref sent);
         }
         Move(client, server);
         server.TryNegotiate();
@@ -724,19 +708,43 @@ public sealed class S2nEarlyDataTests
         for (int round = 0; round < 10 && !(ours.IsHandshakeComplete && s2n.IsHandshakeComplete); round++)
         {
             Move(ours, s2n);
-            if (earlyDone)
-            {
-                s2n.TryNegotiate();
-            }
-            else
-            {
-                earlyDone = s2n.TryReceiveEarlyData(s2nEarly.AsSpan(received), out int n);
-                received += n;
-            }
+            earlyDone = StepReceivingEarlyData(s2n, earlyDone, s2nEarly, ref received);
             Move(s2n, ours);
         }
         Assert.True(ours.IsHandshakeComplete && s2n.IsHandshakeComplete, "the handshake did not complete");
         return received;
+    }
+
+    /// <summary>
+    /// One s2n step: s2n_recv_early_data into <paramref name="buffer"/> until it reports the early data done, then
+    /// s2n_negotiate. Returns whether the early data is done.
+    /// </summary>
+    private static bool StepReceivingEarlyData(S2nMemoryConnection s2n, bool done, byte[]? buffer, ref int received)
+    {
+        if (done)
+        {
+            s2n.TryNegotiate();
+            return true;
+        }
+
+        ArgumentNullException.ThrowIfNull(buffer);
+        bool finished = s2n.TryReceiveEarlyData(buffer.AsSpan(received), out int n);
+        received += n;
+        return finished;
+    }
+
+    /// <summary>One s2n step: s2n_send_early_data of the rest of <paramref name="data"/> until done, then s2n_negotiate.</summary>
+    private static bool StepSendingEarlyData(S2nMemoryConnection s2n, bool done, byte[] data, ref int sent)
+    {
+        if (done)
+        {
+            s2n.TryNegotiate();
+            return true;
+        }
+
+        bool finished = s2n.TrySendEarlyData(data.AsSpan(sent), out int n);
+        sent += n;
+        return finished;
     }
 
     private static void Move(TlsConnection from, S2nMemoryConnection to)
