@@ -289,6 +289,81 @@ public class HandshakeGapComplianceTests
         Fatal.OnFeed(s.Server, AlertDescription.IllegalParameter, altered, s.ServerKeys);
     }
 
+    // The test above changes the scheme to one that the client's key cannot use, so the key-compatibility
+    // check rejects it too. Here the client's RSA key really signs with rsa_pss_rsae_sha384, a scheme that
+    // fits the key but that the CertificateRequest left out: only the "offered" rule can reject it. The
+    // control case re-signs with the requested scheme (and redoes Finished) and is accepted, which shows the
+    // rewritten flight is otherwise valid.
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.3
+    //= type=test
+    //# If sent by a client, the signature algorithm used in the signature
+    //# MUST be one of those present in the supported_signature_algorithms
+    //# field of the "signature_algorithms" extension in the
+    //# CertificateRequest message.
+    [Theory]
+    [InlineData(SignatureScheme.RsaPssRsaeSha256, null)]
+    [InlineData(SignatureScheme.RsaPssRsaeSha384, AlertDescription.IllegalParameter)]
+    public void Client_CertificateVerify_with_a_key_compatible_scheme_the_server_did_not_request(SignatureScheme resignWith, AlertDescription? alert)
+    {
+        var pki = RsaClientPki.Value;
+        SignatureScheme[] serverSchemes = [SignatureScheme.EcdsaSecp256r1Sha256, SignatureScheme.RsaPssRsaeSha256];
+        using var s = new Scenario(ClientAuthMode.Required,
+            client: c => new TlsConfig
+            {
+                TrustStore = TrustStore.FromPem(pki.CaPem), CipherSuites = c.CipherSuites, KeyLogCallback = c.KeyLogCallback,
+                Certificate = CertificateKeyPair.FromPem(pki.ClientChainPem, pki.ClientKeyPem),
+            },
+            server: c => c with
+            {
+                Certificate = CertificateKeyPair.FromPem(pki.ServerChainPem, pki.ServerKeyPem),
+                TrustStore = TrustStore.FromPem(pki.CaPem), SignatureSchemes = serverSchemes,
+            });
+        var transcript = new List<byte[]>();
+        var clientHello = s.ClientHelloRecord();
+        transcript.Add(Bytes.SplitHandshake(Bytes.SplitRecords(clientHello)[0].Payload)[0]);
+        s.Server.Feed(clientHello);
+        var serverFlight = Scenario.Take(s.Server);
+        transcript.Add(Bytes.SplitHandshake(Bytes.SplitRecords(serverFlight)[0].Payload)[0]);
+        Bytes.RewriteProtectedHandshake(serverFlight, Scenario.Suite, s.ServerKeys[ServerHandshake], m =>
+        {
+            transcript.AddRange(m);
+            return m;
+        });
+        s.Client.Feed(serverFlight);
+        var secret = s.ClientKeys[ClientHandshake];
+        var altered = Bytes.RewriteProtectedHandshake(Scenario.Take(s.Client), Scenario.Suite, secret,
+            messages => ResignClientFlight(messages, transcript, secret, resignWith, pki.ClientKeyPem));
+        Assert.DoesNotContain(SignatureScheme.RsaPssRsaeSha384, serverSchemes);
+        if (alert is { } expected)
+        {
+            Fatal.OnFeed(s.Server, expected, altered, s.ServerKeys);
+            return;
+        }
+
+        s.Server.Feed(altered);
+        Assert.True(s.Server.IsHandshakeComplete);
+    }
+
+    private static readonly Lazy<GeneratedPki> RsaClientPki = new(() => CertificateGenerator.Generate(KeyKind.EcdsaP256, "localhost", KeyKind.Rsa2048));
+
+    /// <summary>The client's Certificate, a CertificateVerify signed anew with <paramref name="scheme"/>, and a Finished that matches it.</summary>
+    private static List<byte[]> ResignClientFlight(List<byte[]> messages, List<byte[]> transcript, byte[] clientHandshakeSecret, SignatureScheme scheme, string keyPem)
+    {
+        var h = System.Security.Cryptography.HashAlgorithmName.SHA256;
+        var certificate = messages.Single(m => m[0] == (byte)HandshakeType.Certificate);
+        transcript.Add(certificate);
+        var content = CertificateVerifyContent.Build(server: false, Hkdf.Hash(h, transcript.SelectMany(m => m).ToArray()));
+        using var rsa = System.Security.Cryptography.RSA.Create();
+        rsa.ImportFromPem(keyPem);
+        var hash = scheme == SignatureScheme.RsaPssRsaeSha384 ? System.Security.Cryptography.HashAlgorithmName.SHA384 : h;
+        var signature = rsa.SignData(content, hash, System.Security.Cryptography.RSASignaturePadding.Pss);
+        var verify = Message(HandshakeType.CertificateVerify, new CertificateVerifyMessage(scheme, signature).Write);
+        transcript.Add(verify);
+        var finishedKey = Hkdf.ExpandLabel(h, clientHandshakeSecret, "finished", [], 32);
+        var verifyData = Hkdf.Hmac(h, finishedKey, Hkdf.Hash(h, transcript.SelectMany(m => m).ToArray()));
+        return [certificate, verify, Bytes.Handshake(HandshakeType.Finished, verifyData)];
+    }
+
     //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.7
     //= type=test
     //# Clients MUST NOT act upon any information

@@ -165,6 +165,62 @@ public class ServerHelloComplianceTests
         Assert.Equal(ProtocolVersion.Tls13, SupportedVersionsExtension.DecodeServer(ExtensionBlock.Find(hello.Extensions, ExtensionType.SupportedVersions)!));
     }
 
+    // Isolates the "wish to use" part: every suite offered here is one the engine knows and implements, but
+    // the server's configuration leaves out. A server that took any suite it recognizes would pick the first.
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.1.2
+    //= type=test
+    //# If the list contains cipher suites that the server does not recognize,
+    //# support, or wish to use, the server MUST ignore those cipher suites and
+    //# process the remaining ones as usual.
+    [Fact]
+    public void Known_suites_the_server_does_not_wish_to_use_are_ignored()
+    {
+        using var s = new Scenario(server: c => c with { CipherSuites = [CipherSuite.TlsAes128GcmSha256] });
+        var h = Scenario.ParseClientHello(s.ClientHelloRecord());
+        ushort[] unwanted = [(ushort)CipherSuite.TlsAes256GcmSha384, (ushort)CipherSuite.TlsChacha20Poly1305Sha256];
+        var altered = Scenario.With(h, suites: [.. unwanted, (ushort)CipherSuite.TlsAes128GcmSha256]);
+        Assert.Equal((ushort)CipherSuite.TlsAes128GcmSha256, Answer(s, Scenario.ClientHelloRecord(altered)).Hello.CipherSuite);
+    }
+
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.1.2
+    //= type=test
+    //# If the list contains cipher suites that the server does not recognize,
+    //# support, or wish to use, the server MUST ignore those cipher suites and
+    //# process the remaining ones as usual.
+    [Fact]
+    public void Only_suites_the_server_does_not_wish_to_use_is_handshake_failure()
+    {
+        using var s = new Scenario(server: c => c with { CipherSuites = [CipherSuite.TlsAes128GcmSha256], Blinding = BlindingMode.SelfService });
+        var h = Scenario.ParseClientHello(s.ClientHelloRecord());
+        var altered = Scenario.With(h, suites: [(ushort)CipherSuite.TlsAes256GcmSha384, (ushort)CipherSuite.TlsChacha20Poly1305Sha256]);
+        Fatal.OnFeed(s.Server, AlertDescription.HandshakeFailure, Scenario.ClientHelloRecord(altered));
+    }
+
+    // Two fresh randoms that differ (the test above) do not show that all 32 bytes are random: a server that
+    // filled 24 bytes with zeros would pass it. Across 24 ServerHellos each byte position must take many
+    // values; a uniformly random byte gives fewer than 8 distinct values in 24 draws with probability < 1e-9.
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.1.3
+    //= type=test
+    //# The last 8 bytes MUST be overwritten as described below if negotiating
+    //# TLS 1.2 or TLS 1.1, but the remaining bytes MUST be random.
+    [Fact]
+    public void Every_byte_of_the_server_random_varies()
+    {
+        const int Hellos = 24;
+        var randoms = new List<byte[]>();
+        for (int i = 0; i < Hellos; i++)
+        {
+            using var s = new Scenario();
+            randoms.Add(Answer(s, s.ClientHelloRecord()).Hello.Random);
+        }
+
+        for (int position = 0; position < 32; position++)
+        {
+            int distinct = randoms.Select(r => r[position]).Distinct().Count();
+            Assert.True(distinct >= 8, $"byte {position} of ServerHello.random took only {distinct} values in {Hellos} handshakes");
+        }
+    }
+
     //= https://www.rfc-editor.org/rfc/rfc8446#section-4.1.4
     //= type=test
     //# The server's extensions MUST contain "supported_versions".
