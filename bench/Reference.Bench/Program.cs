@@ -29,6 +29,8 @@ internal static class Program
             return Profiling.Loop(args[1], double.Parse(args[2], CultureInfo.InvariantCulture));
         if (args.Length == 2 && args[0] == "--alloc-sample")
             return AllocationSampler.Run(int.Parse(args[1], CultureInfo.InvariantCulture));
+        if (args.Length >= 1 && args[0] == "--socket")
+            return SocketBulk.Run(args[1..]);
         if (args.Length >= 1 && args[0] == "--breakdown")
             return Profiling.Breakdown(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200);
         var settings = args.Contains("--quick") ? BenchSettings.Quick : BenchSettings.Full;

@@ -53,7 +53,7 @@ internal sealed class SslStreamHarness : IEngineHarness
     }
 
     /// <summary>Authentication options for both sides; the certificate context is built once and shared.</summary>
-    private sealed record Options(SslClientAuthenticationOptions Client, SslServerAuthenticationOptions Server)
+    internal sealed record Options(SslClientAuthenticationOptions Client, SslServerAuthenticationOptions Server)
     {
         public static Options For(KeyKind cert, TlsCipherSuite? onlySuite)
         {

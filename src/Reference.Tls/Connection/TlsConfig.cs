@@ -32,7 +32,10 @@ public sealed record TlsConfig
     /// <summary>The s2n policy this configuration follows, if any (shapes the ClientHello like s2n's).</summary>
     public SecurityPolicy? Policy { get; init; }
 
-    /// <summary>Cipher suites in preference order (a server picks by its own order, as s2n does).</summary>
+    /// <summary>
+    /// Cipher suites in preference order (a server picks by its own order, as s2n does). With a
+    /// <see cref="Policy"/>, a subset of the policy's TLS 1.3 suites (anything else is a usage error).
+    /// </summary>
     //= https://www.rfc-editor.org/rfc/rfc8446#section-9.1
     //# A TLS-compliant application MUST implement the TLS_AES_128_GCM_SHA256
     //# [GCM] cipher suite and SHOULD implement the TLS_AES_256_GCM_SHA384
@@ -249,6 +252,7 @@ public sealed record TlsConfig
             }
         }
 
+        ValidatePolicyNarrowing();
         ValidateCertificates(role);
 
         if (SessionTicketKey is { Length: not 32 })
@@ -290,6 +294,29 @@ public sealed record TlsConfig
         if (verifies && TrustStore is null && !DangerousDisableCertificateVerification)
         {
             throw TlsErrors.Usage("peer certificates must be verified: set TlsConfig.TrustStore (or, for tests only, DangerousDisableCertificateVerification)");
+        }
+    }
+
+    /// <summary>
+    /// With a policy, <see cref="CipherSuites"/> can only narrow (or reorder) the policy's TLS 1.3 suites: the
+    /// ClientHello is the policy's wire list, so a suite outside it could never be offered and would be dropped
+    /// without a word. Refuse it instead. (Groups and signature schemes are sent as configured, so an
+    /// override of those takes effect as it is.)
+    /// </summary>
+    private void ValidatePolicyNarrowing()
+    {
+        if (Policy is null)
+        {
+            return;
+        }
+
+        var allowed = Policy.Tls13CipherSuites;
+        foreach (var suite in CipherSuites)
+        {
+            if (!allowed.Contains(suite))
+            {
+                throw TlsErrors.Usage($"cipher suite {suite} is not in security policy '{Policy.Name}': with a policy, TlsConfig.CipherSuites can only narrow its list (set Policy = null to choose freely)");
+            }
         }
     }
 

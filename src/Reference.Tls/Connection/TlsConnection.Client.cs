@@ -260,18 +260,39 @@ public sealed partial class TlsConnection
 
     /// <summary>
     /// Our TLS 1.3 suites; with an s2n policy, its whole wire list in its order (TLS 1.2 suites and SCSV
-    /// included, as s2n sends them), its TLS 1.3 entries narrowed to <see cref="TlsConfig.CipherSuites"/>.
+    /// included, as s2n sends them), its TLS 1.3 entries narrowed to <see cref="TlsConfig.CipherSuites"/> and
+    /// put in that list's order (Validate has checked it is a subset of the policy's).
     /// </summary>
     private List<ushort> OfferedCipherSuites(SecurityPolicy? policy)
     {
+        var ours = _config.CipherSuites;
         if (policy is null)
         {
-            return _config.CipherSuites.Select(s => (ushort)s).ToList();
+            return ours.Select(s => (ushort)s).ToList();
         }
 
         const ushort RenegotiationInfoScsv = 0x00FF;
-        var wire = policy.WireCipherSuites.Where(c => !CipherSuiteSpec.TryGet(c, out _) || _config.CipherSuites.Contains((CipherSuite)c));
-        return policy.OffersTls12Suites ? [.. wire, RenegotiationInfoScsv] : [.. wire];
+        var wire = new List<ushort>(policy.WireCipherSuites.Count + 1);
+        int next = 0;
+        foreach (ushort code in policy.WireCipherSuites)
+        {
+            if (!CipherSuiteSpec.TryGet(code, out _))
+            {
+                wire.Add(code);
+            }
+            else if (ours.Contains((CipherSuite)code))
+            {
+                // The policy's slot for a suite we keep takes our next suite in our order.
+                wire.Add((ushort)ours[next++]);
+            }
+        }
+
+        if (policy.OffersTls12Suites)
+        {
+            wire.Add(RenegotiationInfoScsv);
+        }
+
+        return wire;
     }
 
     /// <summary>Checks shared by ServerHello and HelloRetryRequest (RFC 8446 §4.1.3, §4.1.4); returns the suite.</summary>

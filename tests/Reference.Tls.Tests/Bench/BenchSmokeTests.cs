@@ -26,6 +26,20 @@ public class BenchSmokeTests
         Assert.Contains("128", suite, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(Engine.Ours, SocketBulk.Mode.Sync)]
+    [InlineData(Engine.Ours, SocketBulk.Mode.Async)]
+    [InlineData(Engine.Ours, SocketBulk.Mode.BlockedAsync)]
+    [InlineData(Engine.SslStream, SocketBulk.Mode.Sync)]
+    [InlineData(Engine.SslStream, SocketBulk.Mode.Async)]
+    internal void SocketBulkMovesEveryByteOverLoopback(Engine engine, SocketBulk.Mode mode)
+    {
+        var result = SocketBulk.Measure(engine, mode, bytes: 1 << 20, writeSize: 16 * 1024);
+
+        Assert.True(result.MegabytesPerSecond > 0, $"{engine} {mode}: {result.MegabytesPerSecond} MB/s");
+        Assert.True(result.CpuMicrosecondsPerMegabyte > 0, $"{engine} {mode}: {result.CpuMicrosecondsPerMegabyte} CPU µs per MB");
+    }
+
     [Fact]
     public void OurAllocationAndIdleMemoryFiguresAreMeasured()
     {
