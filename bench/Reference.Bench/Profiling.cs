@@ -5,6 +5,7 @@ using Org.BouncyCastle.Crypto.Agreement;
 using Org.BouncyCastle.Crypto.Generators;
 using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.Security;
+using Reference.Tls;
 using Reference.Tls.Certificates;
 
 namespace Reference.Bench;
@@ -111,6 +112,8 @@ internal static class Profiling
             var secret = new byte[32];
             agreement.CalculateAgreement(b.Public, secret, 0);
         });
+        X25519Times(iterations);
+        P256Variants(iterations);
         var chain = new X509Certificate2Collection();
         chain.ImportFromPem(pki.ServerChainPem);
         byte[] leafDer = chain[0].RawData;
@@ -128,6 +131,74 @@ internal static class Profiling
         AeadFloor(iterations * 20);
         byte[] prk = new byte[48];
         Time("HKDF-Expand-Label (SHA-384, 32 B)", iterations * 10, () => HKDF.Expand(HashAlgorithmName.SHA384, prk, 32, "tls13 key"u8.ToArray()));
+    }
+
+    /// <summary>X25519: the engine's key share (libsodium through Geralt) and its primitives next to BouncyCastle's.</summary>
+    private static void X25519Times(int iterations)
+    {
+        using var peer = Reference.Tls.Crypto.KeyShare.Generate(NamedGroup.X25519);
+        byte[] peerPublic = peer.PublicKey;
+        Time("X25519 KeyShare.Respond (engine: keygen + agree, one side)", iterations,
+            () => Reference.Tls.Crypto.KeyShare.Respond(NamedGroup.X25519, peerPublic));
+        byte[] privateKey = RandomNumberGenerator.GetBytes(32), publicKey = new byte[32], shared = new byte[32];
+        Time("  X25519 public key (libsodium scalarmult_base)", iterations, () => Geralt.X25519.ComputePublicKey(publicKey, privateKey));
+        Time("  X25519 agree (libsodium scalarmult)", iterations, () => Geralt.X25519.ComputeSharedSecret(shared, privateKey, peerPublic));
+        Time("  X25519 public key (BouncyCastle)", iterations,
+            () => Org.BouncyCastle.Math.EC.Rfc7748.X25519.GeneratePublicKey(privateKey, 0, publicKey, 0));
+        Time("  X25519 agree (BouncyCastle)", iterations,
+            () => Org.BouncyCastle.Math.EC.Rfc7748.X25519.CalculateAgreement(privateKey, 0, peerPublic, 0, shared, 0));
+    }
+
+    /// <summary>One side of a P-256 ECDHE (keygen, export, peer import, derive) through each API we could use.</summary>
+    private static void P256Variants(int iterations)
+    {
+        var curve = ECCurve.NamedCurves.nistP256;
+        using var peerKey = ECDiffieHellman.Create(curve);
+        byte[] peerSpki = peerKey.ExportSubjectPublicKeyInfo();
+        var peerQ = peerKey.ExportParameters(false).Q;
+        byte[] peerPoint = [0x04, .. peerQ.X!, .. peerQ.Y!];
+        Time("P-256 KeyShare.Respond (engine: keygen + import + derive, one side)", iterations,
+            () => Reference.Tls.Crypto.KeyShare.Respond(NamedGroup.Secp256r1, peerPoint));
+        Time("  Create(curve) + ExportParameters(false)", iterations, () => { using var k = ECDiffieHellman.Create(curve); k.ExportParameters(false); });
+        Time("  Create() + GenerateKey(curve) + ExportParameters(false)", iterations,
+            () => { using var k = ECDiffieHellman.Create(); k.GenerateKey(curve); k.ExportParameters(false); });
+        Time("  Create(curve) + ExportSubjectPublicKeyInfo", iterations, () => { using var k = ECDiffieHellman.Create(curve); k.ExportSubjectPublicKeyInfo(); });
+        Time("  peer: Create(ECParameters{Q})", iterations,
+            () => { using var k = ECDiffieHellman.Create(new ECParameters { Curve = curve, Q = peerQ }); });
+        Time("  peer: Create() + ImportParameters(Q)", iterations,
+            () => { using var k = ECDiffieHellman.Create(); k.ImportParameters(new ECParameters { Curve = curve, Q = peerQ }); });
+        Time("  peer: Create() + ImportSubjectPublicKeyInfo", iterations,
+            () => { using var k = ECDiffieHellman.Create(); k.ImportSubjectPublicKeyInfo(peerSpki, out _); });
+        using var mine = ECDiffieHellman.Create(curve);
+        using var imported = ECDiffieHellman.Create();
+        imported.ImportSubjectPublicKeyInfo(peerSpki, out _);
+        using var importedPublic = imported.PublicKey;
+        Time("  DeriveRawSecretAgreement (public key object reused)", iterations, () => mine.DeriveRawSecretAgreement(importedPublic));
+        Time("  DeriveRawSecretAgreement(imported.PublicKey)", iterations, () => { using var p = imported.PublicKey; mine.DeriveRawSecretAgreement(p); });
+        BouncyCastleP256(iterations, peerPoint);
+    }
+
+    /// <summary>BouncyCastle's custom-curve SecP256R1: fixed-point comb keygen, and its ECDH (variable time: w-NAF).</summary>
+    private static void BouncyCastleP256(int iterations, byte[] peerPoint)
+    {
+        var parameters = Org.BouncyCastle.Crypto.EC.CustomNamedCurves.GetByName("P-256");
+        var domain = new ECDomainParameters(parameters.Curve, parameters.G, parameters.N, parameters.H);
+        var comb = new Org.BouncyCastle.Math.EC.Multiplier.FixedPointCombMultiplier();
+        var random = new SecureRandom();
+        Time("  BouncyCastle SecP256R1 keygen (fixed-point comb) + encode", iterations, () =>
+        {
+            var d = new Org.BouncyCastle.Math.BigInteger(256, random).Mod(parameters.N);
+            comb.Multiply(parameters.G, d).GetEncoded(false);
+        });
+        var peer = new ECPublicKeyParameters(parameters.Curve.DecodePoint(peerPoint), domain);
+        var mine = new ECPrivateKeyParameters(new Org.BouncyCastle.Math.BigInteger(256, random).Mod(parameters.N), domain);
+        Time("  BouncyCastle SecP256R1 peer decode + validate", iterations, () => parameters.Curve.DecodePoint(peerPoint));
+        Time("  BouncyCastle SecP256R1 ECDH agree (w-NAF, not constant time)", iterations, () =>
+        {
+            var agreement = new ECDHBasicAgreement();
+            agreement.Init(mine);
+            agreement.CalculateAgreement(peer);
+        });
     }
 
     /// <summary>The floor under our bulk figure: .NET's AEADs alone sealing and opening one 16 KiB record in place.</summary>

@@ -42,8 +42,9 @@
 
 //= https://www.rfc-editor.org/rfc/rfc8446#section-7.4.2
 //= type=exception
-//= reason=X25519 is computed with RFC 7748's own approach (BouncyCastle's Rfc7748 X25519, checked against the
-//= reason=RFC 7748 section 6.1 vectors in OptionalBehaviourComplianceTests); no alternative implementation is used.
+//= reason=X25519 is computed with RFC 7748's own approach (libsodium's crypto_scalarmult_curve25519 through Geralt,
+//= reason=checked against the RFC 7748 section 5.2 and 6.1 vectors and differentially against BouncyCastle's Rfc7748
+//= reason=X25519 in X25519DifferentialTests and OptionalBehaviourComplianceTests); no alternative implementation is used.
 //# If implementors use an alternative implementation of these elliptic
 //# curves, they SHOULD perform the additional checks specified in
 //# Section 7 of [RFC7748].

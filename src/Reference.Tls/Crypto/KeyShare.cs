@@ -2,7 +2,7 @@ namespace Reference.Tls.Crypto;
 
 /// <summary>
 /// One ephemeral (EC)DHE key pair for a key_share entry (RFC 8446 §4.2.8). X25519 comes from
-/// BouncyCastle (.NET has none); P-256 and P-384 from .NET's <see cref="System.Security.Cryptography.ECDiffieHellman"/>.
+/// libsodium through Geralt (.NET has none); P-256 and P-384 from .NET's <see cref="System.Security.Cryptography.ECDiffieHellman"/>.
 /// Dispose zeroes the private key.
 /// </summary>
 internal abstract class KeyShare : IDisposable
