@@ -148,6 +148,10 @@ public sealed partial class TlsConnection
             //# be present as well).
             new(ExtensionType.SupportedVersions, SupportedVersionsExtension.EncodeClient(policy?.SupportedVersions ?? [ProtocolVersion.Tls13])),
             new(ExtensionType.SupportedGroups, U16ListExtension.Encode(_config.Groups)),
+            // Always sent, with or without a PSK: the engine offers psk_dhe_ke only.
+            //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.9
+            //# In this mode, the client and server MUST supply "key_share" values as
+            //# described in Section 4.2.8.
             new(ExtensionType.KeyShare, KeyShareExtension.EncodeClient(_clientKeyShares.Select(k => new KeyShareEntry(k.Group, k.PublicKey)))),
             //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.3
             //# Clients which desire the server to authenticate itself via a certificate
@@ -214,10 +218,6 @@ public sealed partial class TlsConnection
             //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.9
             //# A client MUST provide a "psk_key_exchange_modes" extension if it
             //# offers a "pre_shared_key" extension.
-            //
-            //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.9
-            //# In this mode, the client and server MUST supply "key_share" values as
-            //# described in Section 4.2.8.
             //
             //= https://www.rfc-editor.org/rfc/rfc8446#section-2.2
             //# When a client offers resumption via a PSK, it SHOULD also

@@ -141,6 +141,9 @@ public sealed partial class TlsConnection
             //# legacy_session_id field.
             LegacySessionIdEcho = hello.LegacySessionId,
             CipherSuite = (ushort)choice.Suite.Id,
+            // By construction: a ServerHello gets these two extensions and, below, pre_shared_key; nothing else.
+            //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.9
+            //# The server MUST NOT send a "psk_key_exchange_modes" extension.
             Extensions =
             [
                 //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.1
@@ -154,8 +157,6 @@ public sealed partial class TlsConnection
                 new(ExtensionType.KeyShare, KeyShareExtension.EncodeServer(new(choice.Group, serverShare))),
             ],
         };
-        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.9
-        //# The server MUST NOT send a "psk_key_exchange_modes" extension.
         if (choice.Psk is not null)
         {
             //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.11
