@@ -12,9 +12,8 @@ namespace Reference.Tls;
 /// </summary>
 public sealed partial class TlsConnection
 {
-    private void DispatchReceived(TableMessage kind, byte[] message)
+    private void DispatchReceived(TableMessage kind, ReadOnlySpan<byte> m)
     {
-        var m = message.AsSpan();
         switch (Role, kind)
         {
             case (TlsRole.Server, TableMessage.ClientHello): ServerReceiveClientHello(m); break;

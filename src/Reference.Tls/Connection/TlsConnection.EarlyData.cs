@@ -83,7 +83,12 @@ public sealed partial class TlsConnection
     /// Server: copies accepted 0-RTT data into <paramref name="destination"/>; returns the count (0 if
     /// none). Early data is never returned by <see cref="ReadApplicationData"/>: it may be a replay.
     /// </summary>
-    public int ReadEarlyData(Span<byte> destination) => _earlyData.Drain(destination);
+    public int ReadEarlyData(Span<byte> destination)
+    {
+        int count = _earlyData.Drain(destination);
+        _earlyData.ReleaseIfEmpty();
+        return count;
+    }
 
     /// <summary>Client: whether to offer early_data with these PSKs (the first one carries the early data).</summary>
     //= https://www.rfc-editor.org/rfc/rfc8446#appendix-E.5

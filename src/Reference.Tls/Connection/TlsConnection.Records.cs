@@ -10,7 +10,8 @@ namespace Reference.Tls;
 /// <summary>Record dispatch: what each content type means at each point of the connection.</summary>
 public sealed partial class TlsConnection
 {
-    private readonly TlsWriter _outgoingHandshake = new(4096);
+    // Rented while messages are queued, returned (zeroed) by each flush.
+    private readonly TlsWriter _outgoingHandshake = TlsWriter.CreatePooled(4096);
 
     private void ProcessRecords()
     {
@@ -142,10 +143,10 @@ public sealed partial class TlsConnection
     private void HandleHandshakeRecord(ReadOnlySpan<byte> content)
     {
         _handshake.Append(content);
-        while (_handshake.TryTakeMessage() is { } message)
+        while (_handshake.TryTakeMessage(out var message))
         {
             var type = (HandshakeType)message[0];
-            var body = message.AsSpan(4);
+            var body = message[4..];
             var kind = Classify(type, body);
             if (kind == TableMessage.EncryptedExtensions && AcceptsOfferedEarlyData(body))
             {
@@ -268,7 +269,7 @@ public sealed partial class TlsConnection
         }
 
         _records.WriteRecords(ContentType.Handshake, _outgoingHandshake.Written, plaintextVersion);
-        _outgoingHandshake.Clear();
+        _outgoingHandshake.Release();
     }
 
     /// <summary>Switches write protection; queued messages go out under the old keys first.</summary>

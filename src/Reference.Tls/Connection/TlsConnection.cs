@@ -95,6 +95,7 @@ public sealed partial class TlsConnection : IDisposable
         {
             _records.AppendInput(received);
             ProcessRecords();
+            ReleaseIdleBuffers();
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -103,7 +104,26 @@ public sealed partial class TlsConnection : IDisposable
     }
 
     /// <summary>Copies decrypted application data into <paramref name="destination"/>; returns the count (0 if none).</summary>
-    public int ReadApplicationData(Span<byte> destination) => _appData.Drain(destination);
+    public int ReadApplicationData(Span<byte> destination)
+    {
+        int count = _appData.Drain(destination);
+        _appData.ReleaseIfEmpty();
+        return count;
+    }
+
+    /// <summary>
+    /// Tests: bytes of pooled buffers this connection holds now (record input/output, handshake reassembly and
+    /// queue, received application and early data); 0 for an idle connection with nothing pending.
+    /// </summary>
+    internal int HeldBufferBytesForTest =>
+        _records.HeldBufferBytes + _handshake.HeldBufferBytes + _outgoingHandshake.Capacity + _appData.Capacity + _earlyData.Capacity;
+
+    /// <summary>Gives emptied input buffers back to the pool (zeroed) once every record of this Feed is processed.</summary>
+    private void ReleaseIdleBuffers()
+    {
+        _records.ReleaseInputIfEmpty();
+        _handshake.ReleaseIfEmpty();
+    }
 
     /// <summary>Encrypts application data into the pending output.</summary>
     public void WriteApplicationData(ReadOnlySpan<byte> data)
@@ -198,6 +218,9 @@ public sealed partial class TlsConnection : IDisposable
         CryptographicOperations.ZeroMemory(_writeApplicationSecret);
         _records.Dispose();
         _appData.Clear();
+        _handshake.Clear();
+        _outgoingHandshake.Release();
+        _transcript.Dispose();
     }
 
     private Sender Self => Role == TlsRole.Client ? Sender.Client : Sender.Server;

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Reference.Tls.KeySchedule;
+using Reference.Tls.Record;
 
 namespace Reference.Tls.Crypto;
 
@@ -12,11 +13,12 @@ internal sealed class TranscriptHash : IDisposable
 {
     private const int HandshakeHeaderLength = 4;
 
-    private MemoryStream? _pending = new();
+    // Pooled buffers (Record.ByteBuffer), returned when no longer needed.
+    private ByteBuffer? _pending = new(512);
 
     // Every byte hashed so far, kept only until the ServerHello: PSK binders hash a partial ClientHello
     // after the transcript so far, which a running hash cannot be forked for.
-    private MemoryStream? _log = new();
+    private ByteBuffer? _log = new(512);
     private IncrementalHash? _hash;
     private HashAlgorithmName _hashName;
     private int _messageCount;
@@ -40,14 +42,14 @@ internal sealed class TranscriptHash : IDisposable
         //# of each included handshake message, including the handshake message
         //# header carrying the handshake message type and length fields, but not
         //# including record layer headers.
-        _log?.Write(handshakeMessage);
+        _log?.Append(handshakeMessage);
         if (_hash is not null)
         {
             _hash.AppendData(handshakeMessage);
         }
         else
         {
-            Pending.Write(handshakeMessage);
+            Pending.Append(handshakeMessage);
         }
 
         _messageCount++;
@@ -70,7 +72,7 @@ internal sealed class TranscriptHash : IDisposable
         var pending = Pending;
         _hash = IncrementalHash.CreateHash(hash);
         _hashName = hash;
-        _hash.AppendData(pending.GetBuffer(), 0, (int)pending.Length);
+        _hash.AppendData(pending.Active);
         ClearPending();
     }
 
@@ -108,9 +110,9 @@ internal sealed class TranscriptHash : IDisposable
         _hash.AppendData(clientHello1Hash);
         if (_log is not null)
         {
-            _log.SetLength(0);
-            _log.Write(header);
-            _log.Write(clientHello1Hash);
+            _log.Discard(_log.Length);
+            _log.Append(header);
+            _log.Append(clientHello1Hash);
         }
     }
 
@@ -122,7 +124,7 @@ internal sealed class TranscriptHash : IDisposable
     {
         var log = _log ?? throw TlsErrors.Internal("transcript: the log for binders was already dropped");
         using var h = IncrementalHash.CreateHash(hash);
-        h.AppendData(log.GetBuffer(), 0, (int)log.Length);
+        h.AppendData(log.Active);
         h.AppendData(partialMessage);
         return h.GetHashAndReset();
     }
@@ -130,7 +132,7 @@ internal sealed class TranscriptHash : IDisposable
     /// <summary>Drops the byte log once no more binders can be computed (after the ServerHello).</summary>
     public void StopLog()
     {
-        _log?.Dispose();
+        _log?.Clear();
         _log = null;
     }
 
@@ -139,9 +141,10 @@ internal sealed class TranscriptHash : IDisposable
         _hash?.Dispose();
         _hash = null;
         ClearPending();
+        StopLog();
     }
 
-    private MemoryStream Pending =>
+    private ByteBuffer Pending =>
         _pending ?? throw TlsErrors.Internal("transcript used after Dispose");
 
     private void ClearPending()
@@ -149,7 +152,7 @@ internal sealed class TranscriptHash : IDisposable
         if (_pending is not null)
         {
             // Handshake messages are not secret, but the buffer is dropped as soon as it is hashed.
-            _pending.Dispose();
+            _pending.Clear();
             _pending = null;
         }
     }

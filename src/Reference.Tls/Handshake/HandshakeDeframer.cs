@@ -16,6 +16,15 @@ internal sealed class HandshakeDeframer
     /// <summary>True while part of a handshake message is waiting for its next record.</summary>
     public bool HasPartialMessage => _buffer.Length > 0;
 
+    /// <summary>Returns the buffer to the pool when no partial message waits.</summary>
+    public void ReleaseIfEmpty() => _buffer.ReleaseIfEmpty();
+
+    /// <summary>Drops any partial message and returns the buffer, zeroed (it held decrypted handshake bytes).</summary>
+    public void Clear() => _buffer.Clear();
+
+    /// <summary>Bytes of the pooled array held now (tests and diagnostics).</summary>
+    internal int HeldBufferBytes => _buffer.Capacity;
+
     public void Append(ReadOnlySpan<byte> recordContent)
     {
         //= https://www.rfc-editor.org/rfc/rfc8446#section-5.1
@@ -30,12 +39,20 @@ internal sealed class HandshakeDeframer
     }
 
     /// <summary>Copies out the next whole message (header included), or returns null if incomplete.</summary>
-    public byte[]? TryTakeMessage()
+    public byte[]? TryTakeMessage() => TryTakeMessage(out var message) ? message.ToArray() : null;
+
+    /// <summary>
+    /// Takes the next whole message (header included) without copying it: <paramref name="message"/> points into
+    /// this deframer's buffer and stays valid until the next <see cref="Append"/>, <see cref="ReleaseIfEmpty"/>
+    /// or <see cref="Clear"/>.
+    /// </summary>
+    public bool TryTakeMessage(out ReadOnlySpan<byte> message)
     {
+        message = default;
         var active = _buffer.Active;
         if (active.Length < 4)
         {
-            return null;
+            return false;
         }
 
         int length = (active[1] << 16) | (active[2] << 8) | active[3];
@@ -46,12 +63,12 @@ internal sealed class HandshakeDeframer
 
         if (active.Length < 4 + length)
         {
-            return null;
+            return false;
         }
 
-        var message = active[..(4 + length)].ToArray();
+        message = active[..(4 + length)];
         _buffer.Discard(4 + length);
-        return message;
+        return true;
     }
 
     /// <summary>Checks that no message bytes are left over before the read key changes.</summary>

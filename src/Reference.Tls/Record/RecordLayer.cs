@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 
@@ -23,8 +24,8 @@ internal sealed class RecordLayer : IDisposable
     private const int HeaderLength = 5;
     private const int MaxCiphertext = MaxPlaintext + 256;
 
-    // Start small and grow on demand: an idle connection that only handshook keeps a few KB, while a
-    // busy one reaches one full record's worth once and then allocates nothing more.
+    // Rented when bytes arrive and returned when empty (ByteBuffer): an idle connection holds neither, a
+    // busy one takes a full record's worth from the pool and allocates nothing.
     private readonly ByteBuffer _input = new(2048);
     private readonly ByteBuffer _output = new(2048);
     private RecordProtector? _read;
@@ -61,7 +62,18 @@ internal sealed class RecordLayer : IDisposable
 
     public ReadOnlySpan<byte> PendingOutput => _output.Active;
 
-    public void ConsumeOutput(int count) => _output.Discard(count);
+    /// <summary>Drops sent bytes; once none are left the output buffer goes back to the pool.</summary>
+    public void ConsumeOutput(int count)
+    {
+        _output.Discard(count);
+        _output.ReleaseIfEmpty();
+    }
+
+    /// <summary>Returns the input buffer to the pool when no partial record waits; call when no record span is live.</summary>
+    public void ReleaseInputIfEmpty() => _input.ReleaseIfEmpty();
+
+    /// <summary>Bytes of pooled arrays held now by the input and output buffers (tests and diagnostics).</summary>
+    internal int HeldBufferBytes => _input.Capacity + _output.Capacity;
 
     public void AppendInput(ReadOnlySpan<byte> data) => _input.Append(data);
 
@@ -312,18 +324,34 @@ internal sealed class RecordLayer : IDisposable
 }
 
 /// <summary>
-/// A byte queue over one array: bytes are appended at the end and consumed from the front.
-/// Invariant: 0 &lt;= _start &lt;= _end &lt;= _buffer.Length.
+/// A byte queue over one array rented from <see cref="ArrayPool{T}.Shared"/> when bytes arrive and given back,
+/// zeroed, when the queue is empty and its owner calls <see cref="ReleaseIfEmpty"/> (s2n's dynamic buffers):
+/// an idle connection holds no buffer at all. Bytes are appended at the end and consumed from the front.
+/// Invariant: 0 &lt;= _start &lt;= _end &lt;= _used &lt;= _buffer.Length.
 /// </summary>
+/// <remarks>
+/// The array only goes back to the pool in <see cref="ReleaseIfEmpty"/> and <see cref="Clear"/>, never while
+/// bytes are consumed, so a span taken from <see cref="Active"/> or <see cref="ActiveSpan"/> stays valid until the
+/// owner releases the buffer at a point where it holds no such span.
+/// </remarks>
 internal sealed class ByteBuffer(int initialCapacity)
 {
-    private byte[] _buffer = new byte[initialCapacity];
+    private byte[] _buffer = [];
     private int _start;
     private int _end;
+
+    // High-water mark of the bytes written since the array was rented: what must be zeroed before it goes back.
+    private int _used;
 
     public ReadOnlySpan<byte> Active => _buffer.AsSpan(_start, _end - _start);
 
     public int Length => _end - _start;
+
+    /// <summary>Tests: the array held now, to check that it is wiped when it goes back.</summary>
+    internal byte[] ArrayForTest => _buffer;
+
+    /// <summary>Size of the array held now (0 when none is rented); tests and diagnostics.</summary>
+    public int Capacity => _buffer.Length;
 
     public Span<byte> ActiveSpan(int offset, int length) => _buffer.AsSpan(_start + offset, length);
 
@@ -334,6 +362,7 @@ internal sealed class ByteBuffer(int initialCapacity)
         EnsureSpace(count);
         var span = _buffer.AsSpan(_end, count);
         _end += count;
+        _used = Math.Max(_used, _end);
         return span;
     }
 
@@ -362,11 +391,27 @@ internal sealed class ByteBuffer(int initialCapacity)
         }
     }
 
-    /// <summary>Wipes the buffer: it may have held decrypted plaintext.</summary>
+    /// <summary>Gives the array back to the pool (zeroed) if no bytes are waiting; call where no span of it is live.</summary>
+    public void ReleaseIfEmpty()
+    {
+        if (_start == _end)
+        {
+            Clear();
+        }
+    }
+
+    /// <summary>Drops any waiting bytes and gives the array back, zeroed: it may have held decrypted plaintext.</summary>
     public void Clear()
     {
-        CryptographicOperations.ZeroMemory(_buffer);
-        _start = _end = 0;
+        var buffer = _buffer;
+        int used = _used;
+        _buffer = [];
+        _start = _end = _used = 0;
+        if (buffer.Length > 0)
+        {
+            CryptographicOperations.ZeroMemory(buffer.AsSpan(0, used));
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     private void EnsureSpace(int count)
@@ -383,12 +428,20 @@ internal sealed class ByteBuffer(int initialCapacity)
         }
         else
         {
-            var bigger = new byte[Math.Max(_buffer.Length * 2, live + count)];
-            _buffer.AsSpan(_start, live).CopyTo(bigger);
-            CryptographicOperations.ZeroMemory(_buffer);
+            var old = _buffer;
+            int oldUsed = _used;
+            var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(Math.Max(old.Length * 2, initialCapacity), live + count));
+            old.AsSpan(_start, live).CopyTo(bigger);
             _buffer = bigger;
+            _used = live;
+            if (old.Length > 0)
+            {
+                CryptographicOperations.ZeroMemory(old.AsSpan(0, oldUsed));
+                ArrayPool<byte>.Shared.Return(old);
+            }
         }
 
+        // After an in-place compaction _used keeps its mark: bytes past the live ones may still be plaintext.
         _start = 0;
         _end = live;
     }

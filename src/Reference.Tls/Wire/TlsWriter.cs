@@ -8,11 +8,35 @@ namespace Reference.Tls.Wire;
 /// </summary>
 internal sealed class TlsWriter
 {
+    private readonly int _pooledCapacity;
     private byte[] _buffer;
 
-    public TlsWriter(int capacity = 256) => _buffer = new byte[Math.Max(capacity, 16)];
+    public TlsWriter(int capacity = 256)
+        : this(new byte[Math.Max(capacity, 16)], pooledCapacity: 0)
+    {
+    }
+
+    private TlsWriter(byte[] buffer, int pooledCapacity)
+    {
+        _buffer = buffer;
+        _pooledCapacity = pooledCapacity;
+    }
+
+    /// <summary>
+    /// A writer whose buffer is rented from <see cref="System.Buffers.ArrayPool{T}.Shared"/> on the first write and
+    /// given back, zeroed, by <see cref="Release"/>: a long-lived writer that is empty most of the time.
+    /// </summary>
+    public static TlsWriter CreatePooled(int initialCapacity) => new([], Math.Max(initialCapacity, 16));
+
+    private bool IsPooled => _pooledCapacity > 0;
 
     public int Length { get; private set; }
+
+    /// <summary>Tests: the buffer held now, to check that a pooled writer wipes it when it goes back.</summary>
+    internal byte[] ArrayForTest => _buffer;
+
+    /// <summary>Size of the buffer held now (0 for a released pooled writer).</summary>
+    public int Capacity => _buffer.Length;
 
     public ReadOnlySpan<byte> Written => _buffer.AsSpan(0, Length);
 
@@ -40,6 +64,29 @@ internal sealed class TlsWriter
     public void WriteU32(uint value) => BinaryPrimitives.WriteUInt32BigEndian(Grow(4), value);
 
     public void WriteU64(ulong value) => BinaryPrimitives.WriteUInt64BigEndian(Grow(8), value);
+
+    /// <summary>
+    /// Pooled writer: zeroes what was written and returns the buffer to the pool; the next write rents again.
+    /// Any span of <see cref="Written"/> taken before is dead after this call.
+    /// </summary>
+    public void Release()
+    {
+        if (!IsPooled || _buffer.Length == 0)
+        {
+            Length = 0;
+            return;
+        }
+
+        var buffer = _buffer;
+        int used = _used;
+        _buffer = [];
+        Length = _used = 0;
+        System.Security.Cryptography.CryptographicOperations.ZeroMemory(buffer.AsSpan(0, used));
+        System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+    }
+
+    // Pooled writer: high-water mark of the bytes written since the buffer was rented (Clear keeps them).
+    private int _used;
 
     /// <summary>Zeroes the whole buffer, for writers that held secrets.</summary>
     public void Wipe()
@@ -97,12 +144,35 @@ internal sealed class TlsWriter
     {
         if (Length + count > _buffer.Length)
         {
-            Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, Length + count));
+            if (IsPooled)
+            {
+                GrowPooled(Math.Max(Math.Max(_buffer.Length * 2, _pooledCapacity), Length + count));
+            }
+            else
+            {
+                Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, Length + count));
+            }
         }
 
         var span = _buffer.AsSpan(Length, count);
         Length += count;
+        _used = Math.Max(_used, Length);
         return span;
+    }
+
+    private void GrowPooled(int size)
+    {
+        var old = _buffer;
+        var bigger = System.Buffers.ArrayPool<byte>.Shared.Rent(size);
+        old.AsSpan(0, Length).CopyTo(bigger);
+        _buffer = bigger;
+        if (old.Length > 0)
+        {
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(old.AsSpan(0, _used));
+            System.Buffers.ArrayPool<byte>.Shared.Return(old);
+        }
+
+        _used = Length;
     }
 
     internal readonly record struct VectorMark(int BodyStart, int Width);
