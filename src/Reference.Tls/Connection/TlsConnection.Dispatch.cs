@@ -51,8 +51,12 @@ public sealed partial class TlsConnection
 
         Guard(() =>
         {
+            // The answer to a pending peer request is itself our update: with requestPeerUpdate false one
+            // KeyUpdate serves both. With it true a second is needed, since the answer must say
+            // update_not_requested (RFC 8446 §4.6.3).
+            bool answeredPeer = _peerRequestedKeyUpdate;
             SendPendingKeyUpdate();
-            if (requestPeerUpdate || !_peerRequestedKeyUpdate)
+            if (requestPeerUpdate || !answeredPeer)
             {
                 SendKeyUpdate(requestPeerUpdate ? KeyUpdateRequest.UpdateRequested : KeyUpdateRequest.UpdateNotRequested);
             }

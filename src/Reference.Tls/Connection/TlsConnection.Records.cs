@@ -26,6 +26,7 @@ public sealed partial class TlsConnection
                 throw TlsErrors.Unexpected($"{record.Type} record inside a fragmented handshake message");
             }
 
+            CountRecordWithoutProgress(record.Type is ContentType.Handshake || (record.Type is ContentType.ApplicationData && !record.Content.IsEmpty));
             switch (record.Type)
             {
                 case ContentType.ChangeCipherSpec:
@@ -46,6 +47,33 @@ public sealed partial class TlsConnection
         }
 
         FlushHandshake();
+    }
+
+    /// <summary>
+    /// Most records in a row that carry neither a handshake byte nor an application byte: change_cipher_spec
+    /// records, ignored (user_canceled) alerts and empty application_data fragments. A conforming peer sends
+    /// at most one change_cipher_spec between two handshake messages (RFC 8446 D.4) and zero-length
+    /// fragments only as an occasional countermeasure; 32 is also OpenSSL's MAX_EMPTY_RECORDS, so a peer that
+    /// works with OpenSSL stays within it. Each such record costs the peer 5+ bytes and us constant work, so
+    /// the bound caps the work per byte of progress.
+    /// </summary>
+    internal const int MaxRecordsWithoutProgress = 32;
+
+    private int _recordsWithoutProgress;
+
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-5
+    //# If a TLS
+    //# implementation receives an unexpected record type, it MUST terminate
+    //# the connection with an "unexpected_message" alert.
+    // Each record of the run is allowed on its own (RFC 8446 §5 drops a change_cipher_spec, §5.1 allows
+    // zero-length application data); past the bound the run itself is what is unexpected.
+    private void CountRecordWithoutProgress(bool progress)
+    {
+        _recordsWithoutProgress = progress ? 0 : _recordsWithoutProgress + 1;
+        if (_recordsWithoutProgress > MaxRecordsWithoutProgress)
+        {
+            throw TlsErrors.Unexpected($"more than {MaxRecordsWithoutProgress} records in a row carry no handshake or application data");
+        }
     }
 
     private void HandleChangeCipherSpec(PlainRecord record)

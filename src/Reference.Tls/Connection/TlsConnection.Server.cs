@@ -30,6 +30,11 @@ public sealed partial class TlsConnection
     {
         var hello = ClientHello.Parse(message[4..]);
         CheckClientHello(hello);
+        if (_sentHelloRetry)
+        {
+            CheckUnchangedAfterHelloRetry(hello);
+        }
+
         CheckPreSharedKeyOffer(hello);
         ServerNoteEarlyDataOffer(hello);
         var choice = Negotiate(hello);
@@ -371,12 +376,73 @@ public sealed partial class TlsConnection
                 throw TlsErrors.IllegalParameter("second ClientHello does not echo the HelloRetryRequest cookie");
             }
         }
+    }
 
-        if (!hello.LegacySessionId.AsSpan().SequenceEqual(_receivedClientHello!.LegacySessionId) || !hello.Random.AsSpan().SequenceEqual(_receivedClientHello.Random))
+    /// <summary>
+    /// The second ClientHello must be the first one but for the changes RFC 8446 §4.1.2 lists. Every field
+    /// and every extension is compared, in order: the list allows no reordering, so a reordered extension
+    /// block is a modification too (s2n and OpenSSL do not check order; this engine does, by that text).
+    /// </summary>
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.1.2
+    //# In that case, the client MUST send the same
+    //# ClientHello without modification, except as follows:
+    private void CheckUnchangedAfterHelloRetry(ClientHello second)
+    {
+        var first = _receivedClientHello!;
+        if (second.LegacyVersion != first.LegacyVersion || !second.Random.AsSpan().SequenceEqual(first.Random)
+            || !second.LegacySessionId.AsSpan().SequenceEqual(first.LegacySessionId)
+            || !second.CipherSuites.SequenceEqual(first.CipherSuites)
+            || !second.LegacyCompressionMethods.AsSpan().SequenceEqual(first.LegacyCompressionMethods))
         {
-            throw TlsErrors.IllegalParameter("second ClientHello changed random or legacy_session_id");
+            throw TlsErrors.IllegalParameter("second ClientHello changed legacy_version, random, legacy_session_id, cipher_suites or compression");
+        }
+
+        var before = ComparableAfterHelloRetry(first.Extensions, isFirst: true);
+        var after = ComparableAfterHelloRetry(second.Extensions, isFirst: false);
+        for (int i = 0; i < Math.Max(before.Count, after.Count); i++)
+        {
+            if (i >= before.Count || i >= after.Count || before[i].Type != after[i].Type)
+            {
+                throw TlsErrors.IllegalParameter($"second ClientHello added, removed or reordered an extension at position {i}");
+            }
+
+            if (!MayChangeAfterHelloRetry(before[i].Type) && !before[i].Data.AsSpan().SequenceEqual(after[i].Data))
+            {
+                throw TlsErrors.IllegalParameter($"second ClientHello changed the {before[i].Type} extension");
+            }
         }
     }
+
+    /// <summary>The extensions §4.1.2 does not let the client add or remove, in their order.</summary>
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.1.2
+    //# -  Removing the "early_data" extension (Section 4.2.10) if one was
+    //# present.  Early data is not permitted after a HelloRetryRequest.
+    //
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.1.2
+    //# -  Including a "cookie" extension if one was provided in the
+    //# HelloRetryRequest.
+    //
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.1.2
+    //# -  Optionally adding, removing, or changing the length of the
+    //# "padding" extension [RFC7685].
+    private List<Extension> ComparableAfterHelloRetry(List<Extension> extensions, bool isFirst) =>
+        extensions.Where(e => e.Type != ExtensionType.Padding
+            && !(isFirst && e.Type == ExtensionType.EarlyData)
+            && !(_hrrCookie is not null && e.Type == ExtensionType.Cookie)).ToList();
+
+    /// <summary>Extensions whose contents (not presence or place) the second ClientHello may change.</summary>
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.1.2
+    //# -  If a "key_share" extension was supplied in the HelloRetryRequest,
+    //# replacing the list of shares with a list containing a single
+    //# KeyShareEntry from the indicated group.
+    //
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.1.2
+    //# -  Updating the "pre_shared_key" extension if present by recomputing
+    //# the "obfuscated_ticket_age" and binder values and (optionally)
+    //# removing any PSKs which are incompatible with the server's
+    //# indicated cipher suite.
+    private static bool MayChangeAfterHelloRetry(ExtensionType type) =>
+        type is ExtensionType.KeyShare or ExtensionType.PreSharedKey;
 
     /// <summary>Like s2n, the server sends its dummy change_cipher_spec right after its first handshake message.</summary>
     private void SendServerChangeCipherSpec(ClientHello hello)

@@ -73,6 +73,9 @@ internal static class ExtensionBlock
     {
         var block = reader.Sub16();
         var list = new List<Extension>();
+        // A block holds up to 16,383 empty extensions: past a handful of entries the duplicate check uses a
+        // set, so a hostile block costs linear rather than quadratic time.
+        HashSet<ExtensionType>? seen = null;
         while (!block.IsEmpty)
         {
             var type = (ExtensionType)block.ReadU16();
@@ -85,7 +88,7 @@ internal static class ExtensionBlock
             //# Peers which receive a message which is syntactically correct but
             //# semantically invalid (e.g., a DHE share of p - 1, or an invalid enum)
             //# MUST terminate the connection with an "illegal_parameter" alert.
-            if (list.Exists(e => e.Type == type))
+            if (IsDuplicate(list, ref seen, type))
             {
                 throw TlsErrors.IllegalParameter($"duplicate extension {type}");
             }
@@ -127,6 +130,18 @@ internal static class ExtensionBlock
         }
 
         return list;
+    }
+
+    private static bool IsDuplicate(List<Extension> list, ref HashSet<ExtensionType>? seen, ExtensionType type)
+    {
+        const int LinearScanLimit = 32;
+        if (seen is null && list.Count < LinearScanLimit)
+        {
+            return list.Exists(e => e.Type == type);
+        }
+
+        seen ??= [.. list.Select(e => e.Type)];
+        return !seen.Add(type);
     }
 
     public static void Write(TlsWriter writer, IEnumerable<Extension> extensions)

@@ -56,6 +56,14 @@ internal sealed class HandshakeDeframer
         }
 
         int length = (active[1] << 16) | (active[2] << 8) | active[3];
+        // Decided from the 4-byte header, before any of the body is buffered. No ClientHello can be this
+        // long (its fields add up to less than 2^17 + 400), and a longer certificate chain is refused as an
+        // implementation limit, with the alert of an out-of-range length:
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-6
+        //# Peers which receive a message which
+        //# cannot be parsed according to the syntax (e.g., have a length
+        //# extending beyond the message boundary or contain an out-of-range
+        //# length) MUST terminate the connection with a "decode_error" alert.
         if (length > MaxMessageLength)
         {
             throw TlsErrors.Decode($"handshake message of {length} bytes exceeds the {MaxMessageLength}-byte limit");

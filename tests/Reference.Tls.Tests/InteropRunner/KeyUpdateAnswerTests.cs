@@ -37,7 +37,7 @@ public sealed class KeyUpdateAnswerTests
     }
 
     [Fact]
-    public void An_owed_answer_goes_out_before_our_own_key_update()
+    public void An_owed_answer_is_also_our_own_key_update()
     {
         var (c, s) = InMemoryPair.Configs();
         using var pair = new InMemoryPair(c, s);
@@ -46,9 +46,9 @@ public sealed class KeyUpdateAnswerTests
         pair.Pump();
         pair.Server.UpdateKeys(requestPeerUpdate: false);
         pair.Pump();
-        // One answer plus the server's own update; the client asked for nothing more.
-        Assert.Equal((1, 2), pair.Server.KeyUpdateCounts);
-        Assert.Equal((2, 1), pair.Client.KeyUpdateCounts);
+        // The answer moves the server's write key forward, which is all its own update would do: one KeyUpdate.
+        Assert.Equal((1, 1), pair.Server.KeyUpdateCounts);
+        Assert.Equal((1, 1), pair.Client.KeyUpdateCounts);
         pair.Client.WriteApplicationData([1]);
         pair.Pump();
         Assert.Equal(1, pair.Server.ReadApplicationData(new byte[2]));

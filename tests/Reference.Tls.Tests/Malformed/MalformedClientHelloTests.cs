@@ -347,8 +347,9 @@ public class MalformedClientHelloTests
     private static ClientHello SecondHello(NamedGroup shareGroup, byte[]? random = null)
     {
         using var share = KeyShare.Generate(shareGroup);
+        var shares = KeyShareExtension.EncodeClient([new(shareGroup, share.PublicKey)]);
         return Scenario.With(Hello, random: random,
-            extensions: Scenario.SetExtension(Hello, ExtensionType.KeyShare, KeyShareExtension.EncodeClient([new(shareGroup, share.PublicKey)])));
+            extensions: Hello.Extensions.Select(e => e.Type == ExtensionType.KeyShare ? new Extension(e.Type, shares) : e).ToList());
     }
 
     [Fact]
@@ -378,5 +379,84 @@ public class MalformedClientHelloTests
         using var server = ServerAfterHelloRetry();
         Fatal.OnFeed(server, AlertDescription.IllegalParameter,
             Scenario.ClientHelloRecord(SecondHello(NamedGroup.Secp256r1, random: Enumerable.Repeat((byte)3, 32).ToArray())));
+    }
+
+    /// <summary>One change to the second ClientHello each; every one is outside RFC 8446 §4.1.2's list.</summary>
+    private static readonly Dictionary<string, Func<ClientHello, ClientHello>> IllegalSecondHelloChanges = new()
+    {
+        ["legacy_version"] = h => Scenario.With(h, version: 0x0302),
+        ["legacy_session_id"] = h => Scenario.With(h, sessionId: new byte[32]),
+        ["cipher_suites added one"] = h => Scenario.With(h, suites: [.. h.CipherSuites, 0x1303]),
+        ["cipher_suites put one first"] = h => Scenario.With(h, suites: [0x1302, .. h.CipherSuites]),
+        ["extension order"] = h => Scenario.With(h, extensions: [h.Extensions[1], h.Extensions[0], .. h.Extensions.Skip(2)]),
+        ["extension removed"] = h => Scenario.With(h, extensions: h.Extensions.Where(e => e.Type != ExtensionType.ServerName).ToList()),
+        ["extension added"] = h => Scenario.With(h, extensions: [new Extension((ExtensionType)0x7A7A, []), .. h.Extensions]),
+        ["extension contents"] = h => Scenario.With(h, extensions: h.Extensions.Select(e => e.Type == ExtensionType.SupportedGroups
+            ? new Extension(e.Type, [0, 2, 0, 0x17]) : e).ToList()),
+        ["early_data added"] = h => Scenario.With(h, extensions: [.. h.Extensions, new Extension(ExtensionType.EarlyData, [])]),
+        ["cookie not asked for"] = h => Scenario.With(h, extensions: [.. h.Extensions, new Extension(ExtensionType.Cookie, [0, 1, 7])]),
+    };
+
+    public static TheoryData<string> IllegalSecondHelloChangeNames => [.. IllegalSecondHelloChanges.Keys];
+
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.1.2
+    //= type=test
+    //# In that case, the client MUST send the same
+    //# ClientHello without modification, except as follows:
+    //
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-6
+    //= type=test
+    //# Peers which receive a message which is syntactically correct but
+    //# semantically invalid (e.g., a DHE share of p - 1, or an invalid enum)
+    //# MUST terminate the connection with an "illegal_parameter" alert.
+    [Theory]
+    [MemberData(nameof(IllegalSecondHelloChangeNames))]
+    public void Second_ClientHello_changed_outside_the_allowed_list_is_illegal_parameter(string change)
+    {
+        using var server = ServerAfterHelloRetry();
+        var hello = IllegalSecondHelloChanges[change](SecondHello(NamedGroup.Secp256r1));
+        var e = Fatal.OnFeed(server, AlertDescription.IllegalParameter, Scenario.ClientHelloRecord(hello));
+        Assert.Contains("second ClientHello", e.Message);
+    }
+
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.1.2
+    //= type=test
+    //# -  Optionally adding, removing, or changing the length of the
+    //# "padding" extension [RFC7685].
+    [Fact]
+    public void Second_ClientHello_may_add_padding_anywhere()
+    {
+        using var server = ServerAfterHelloRetry();
+        var second = SecondHello(NamedGroup.Secp256r1);
+        var padded = Scenario.With(second, extensions: [new Extension(ExtensionType.Padding, new byte[17]), .. second.Extensions]);
+        server.Feed(Scenario.ClientHelloRecord(padded));
+        Assert.Equal((byte)HandshakeType.ServerHello, server.PendingOutput[5]);
+    }
+
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.8
+    //= type=test
+    //# opaque key_exchange<1..2^16-1>;
+    //
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-6
+    //= type=test
+    //# Peers which receive a message which
+    //# cannot be parsed according to the syntax (e.g., have a length
+    //# extending beyond the message boundary or contain an out-of-range
+    //# length) MUST terminate the connection with a "decode_error" alert.
+    //
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-6.2
+    //= type=test
+    //# decode_error:  A message could not be decoded because some field was
+    //# out of the specified range or the length of the message was
+    //# incorrect.
+    // An empty key_exchange is outside the vector's range <1..2^16-1>: the message does not parse, which
+    // is decode_error ("does not conform to the formal protocol syntax", §6.2), not illegal_parameter (for
+    // syntactically correct but semantically invalid values, such as a share that is not a curve point).
+    [Fact]
+    public void Key_share_entry_with_an_empty_key_exchange_is_decode_error_not_illegal_parameter()
+    {
+        var empty = Scenario.With(Hello, extensions: Hello.Extensions.Select(e => e.Type == ExtensionType.KeyShare
+            ? new Extension(e.Type, [0, 4, 0, 0x1D, 0, 0]) : e).ToList());
+        Rejects(AlertDescription.DecodeError, empty);
     }
 }
