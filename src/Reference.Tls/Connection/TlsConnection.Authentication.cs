@@ -96,6 +96,9 @@ public sealed partial class TlsConnection
             throw TlsErrors.Protocol(AlertDescription.DecryptError, "CertificateVerify signature does not verify");
         }
 
+        // Needed once: an established connection does not keep it.
+        _peerLeafKey = null;
+
         _transcript.Add(message);
         return verify.Scheme;
     }
