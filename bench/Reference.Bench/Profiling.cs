@@ -40,6 +40,15 @@ internal static class Profiling
     {
         var pki = Pki.Get(KeyKind.EcdsaP256);
         Time("our full handshake pair (ECDSA P-256 + X25519)", iterations, new OursHarness().CreateHandshaker(HandshakeCase.EcdsaX25519).HandshakeOnce);
+        var scenario = HandshakeCase.EcdsaX25519;
+        var (client, server) = OursHarness.Configs(scenario.Cert, scenario.Policy, null);
+        var uncached = (client with { TrustStore = TrustStore.FromPem(pki.CaPem, verifiedChainCapacity: 0) }, server);
+        Time("  same, verified-chain cache off (X509Chain every handshake)", iterations, () =>
+        {
+            var (c, s) = OursHarness.Establish(uncached);
+            c.Dispose();
+            s.Dispose();
+        });
         Time("OursHarness.Configs (PEM parse of chain + key)", iterations, () => OursHarness.Configs(KeyKind.EcdsaP256, "20190801", null));
         EngineStepTimes(pki, iterations);
         PrimitiveTimes(pki, iterations);
