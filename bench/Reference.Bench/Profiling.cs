@@ -41,6 +41,15 @@ internal static class Profiling
     {
         var pki = Pki.Get(KeyKind.EcdsaP256);
         Time("our full handshake pair (ECDSA P-256 + X25519)", iterations, new OursHarness().CreateHandshaker(HandshakeCase.EcdsaX25519).HandshakeOnce);
+        var scenario = HandshakeCase.EcdsaX25519;
+        var (client, server) = OursHarness.Configs(scenario.Cert, scenario.Policy, null);
+        var uncached = (client with { TrustStore = TrustStore.FromPem(pki.CaPem, verifiedChainCapacity: 0) }, server);
+        Time("  same, verified-chain cache off (X509Chain every handshake)", iterations, () =>
+        {
+            var (c, s) = OursHarness.Establish(uncached);
+            c.Dispose();
+            s.Dispose();
+        });
         Time("OursHarness.Configs (PEM parse of chain + key)", iterations, () => OursHarness.Configs(KeyKind.EcdsaP256, "20190801", null));
         EngineStepTimes(pki, iterations);
         PrimitiveTimes(pki, iterations);
@@ -57,14 +66,21 @@ internal static class Profiling
         var chain = new X509Certificate2Collection();
         chain.ImportFromPem(pki.ServerChainPem);
         var chainDer = chain.Select(c => c.RawData).ToList();
+        var uncached = TrustStore.FromPem(pki.CaPem, verifiedChainCapacity: 0);
+        Time("TrustStore.ValidateChain cold (X509Chain.Build; first handshake with a chain)", iterations, () => uncached.ValidateChain(chainDer, "localhost"));
         var trust = TrustStore.FromPem(pki.CaPem);
-        Time("TrustStore.ValidateChain (client side, per handshake)", iterations, () => trust.ValidateChain(chainDer, "localhost"));
+        Time("TrustStore.ValidateChain cached (per handshake after the first)", iterations, () => trust.ValidateChain(chainDer, "localhost"));
+        Time("CertificateRules.CheckPeerChain (per handshake, cached or not)", iterations,
+            () => CertificateRules.CheckPeerChain(chainDer, clientConfig.SignatureSchemes, trust.IsTrustAnchor));
         using var ecdsa = ECDsa.Create();
         ecdsa.ImportFromPem(pki.ServerKeyPem);
         byte[] message = new byte[130];
         byte[] signature = ecdsa.SignData(message, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
-        Time("SignatureVerifier.Verify (CertificateVerify, re-parses the leaf)", iterations,
+        Time("SignatureVerifier.Verify from leaf DER (parse SPKI, import key)", iterations,
             () => SignatureVerifier.Verify(SignatureScheme.EcdsaSecp256r1Sha256, chainDer[0], message, signature));
+        LeafPublicKey leafKey = trust.ValidateChain(chainDer, "localhost");
+        Time("SignatureVerifier.Verify with the cached leaf key (pooled import)", iterations,
+            () => SignatureVerifier.Verify(SignatureScheme.EcdsaSecp256r1Sha256, leafKey, message, signature));
         byte[] secret = new byte[48];
         Time("Hkdf.ExpandLabel (SHA-384, 48 B)", iterations * 10,
             () => Reference.Tls.KeySchedule.Hkdf.ExpandLabel(HashAlgorithmName.SHA384, secret, "c hs traffic", secret, 48));

@@ -25,7 +25,14 @@ internal static class SignatureVerifier
     /// when the scheme is not one TLS 1.3 allows or does not fit the key, and bad_certificate when the leaf
     /// cannot be parsed.
     /// </summary>
-    public static bool Verify(SignatureScheme scheme, ReadOnlySpan<byte> leafCertificateDer, ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature)
+    public static bool Verify(SignatureScheme scheme, ReadOnlySpan<byte> leafCertificateDer, ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature) =>
+        Verify(scheme, LeafPublicKey.FromCertificate(leafCertificateDer, shared: false), message, signature);
+
+    /// <summary>
+    /// Verifies with a leaf key read earlier (by <see cref="TrustStore.ValidateChain(IReadOnlyList{byte[]}, string?, DateTime, string?)"/>,
+    /// possibly from its verified-chain cache); the same checks and results as the DER overload.
+    /// </summary>
+    public static bool Verify(SignatureScheme scheme, LeafPublicKey leaf, ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature)
     {
         //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.3
         //# The SHA-1 algorithm
@@ -43,7 +50,7 @@ internal static class SignatureVerifier
             throw TlsErrors.IllegalParameter($"signature scheme {scheme} (0x{(ushort)scheme:x4}) is not allowed in a TLS 1.3 CertificateVerify");
         }
 
-        PublicKeys.Info key = ReadLeafKey(leafCertificateDer);
+        PublicKeys.Info key = leaf.Info;
 
         //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.3
         //# In addition, the signature algorithm MUST be compatible with the key
@@ -66,56 +73,52 @@ internal static class SignatureVerifier
         return key.Kind switch
         {
             PublicKeyKind.EcdsaP256 or PublicKeyKind.EcdsaP384 or PublicKeyKind.EcdsaP521 =>
-                VerifyEcdsa(key, scheme, message, signature),
-            PublicKeyKind.RsaEncryption or PublicKeyKind.RsaPss => VerifyRsaPss(key, scheme, message, signature),
+                VerifyEcdsa(leaf, scheme, message, signature),
+            PublicKeyKind.RsaEncryption or PublicKeyKind.RsaPss => VerifyRsaPss(leaf, scheme, message, signature),
             PublicKeyKind.Ed25519 => VerifyEd25519(key, message, signature),
             _ => throw TlsErrors.Internal($"no verifier for {key.Kind}"),
         };
     }
 
-    private static PublicKeys.Info ReadLeafKey(ReadOnlySpan<byte> leafCertificateDer)
+    private static bool VerifyEcdsa(LeafPublicKey leaf, SignatureScheme scheme, ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature)
     {
-        try
-        {
-            // The chain was already validated; only the key is needed, so read the SubjectPublicKeyInfo
-            // straight from the DER instead of loading the whole certificate again.
-            return PublicKeys.Parse(SubjectPublicKeyInfo(leafCertificateDer));
-        }
-        catch (Exception e) when (e is CryptographicException or AsnContentException or ArgumentException)
-        {
-            throw TlsErrors.Protocol(AlertDescription.BadCertificate, "the end-entity certificate could not be parsed");
-        }
-    }
-
-    private static bool VerifyEcdsa(PublicKeys.Info key, SignatureScheme scheme, ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature)
-    {
-        using ECDsa ecdsa = ECDsa.Create();
-        ImportOrReject(() => ecdsa.ImportSubjectPublicKeyInfo(key.Spki, out _));
+        ECDsa ecdsa = leaf.TakeImported() as ECDsa ?? ImportEcdsa(leaf.Info);
+        bool valid;
         try
         {
             //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.3
             //# The signature is represented as a DER-encoded
             //# [X690] ECDSA-Sig-Value structure.
-            return ecdsa.VerifyData(message, signature, PublicKeys.HashOf(scheme)!.Value, DSASignatureFormat.Rfc3279DerSequence);
+            valid = ecdsa.VerifyData(message, signature, PublicKeys.HashOf(scheme)!.Value, DSASignatureFormat.Rfc3279DerSequence);
         }
         catch (CryptographicException)
         {
-            // A malformed signature does not verify.
+            // A malformed signature does not verify; the key object is not reused after a failure of its library.
+            ecdsa.Dispose();
             return false;
         }
+
+        leaf.ReturnImported(ecdsa);
+        return valid;
     }
 
-    private static bool VerifyRsaPss(PublicKeys.Info key, SignatureScheme scheme, ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature)
+    private static ECDsa ImportEcdsa(PublicKeys.Info key)
+    {
+        ECDsa ecdsa = ECDsa.Create();
+        ImportOrReject(ecdsa, () => ecdsa.ImportSubjectPublicKeyInfo(key.Spki, out _));
+        return ecdsa;
+    }
+
+    private static bool VerifyRsaPss(LeafPublicKey leaf, SignatureScheme scheme, ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature)
     {
         HashAlgorithmName hash = PublicKeys.HashOf(scheme)!.Value;
-        if (key.Kind == PublicKeyKind.RsaPss)
+        if (leaf.Info.Kind == PublicKeyKind.RsaPss)
         {
-            CheckPssKeyParameters(key.Parameters, hash);
+            CheckPssKeyParameters(leaf.Info.Parameters, hash);
         }
 
-        using RSA rsa = RSA.Create();
-        // Both OIDs carry an RSAPublicKey in the bit string; .NET only imports it under rsaEncryption.
-        ImportOrReject(() => rsa.ImportRSAPublicKey(key.KeyBits, out _));
+        RSA rsa = leaf.TakeImported() as RSA ?? ImportRsa(leaf.Info);
+        bool valid;
         try
         {
             //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.3
@@ -125,12 +128,24 @@ internal static class SignatureVerifier
             //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.3
             //# The length of the Salt MUST be equal to the length of the digest
             //# algorithm.
-            return rsa.VerifyData(message, signature, hash, RSASignaturePadding.Pss);
+            valid = rsa.VerifyData(message, signature, hash, RSASignaturePadding.Pss);
         }
         catch (CryptographicException)
         {
+            rsa.Dispose();
             return false;
         }
+
+        leaf.ReturnImported(rsa);
+        return valid;
+    }
+
+    private static RSA ImportRsa(PublicKeys.Info key)
+    {
+        RSA rsa = RSA.Create();
+        // Both OIDs carry an RSAPublicKey in the bit string; .NET only imports it under rsaEncryption.
+        ImportOrReject(rsa, () => rsa.ImportRSAPublicKey(key.KeyBits, out _));
+        return rsa;
     }
 
     /// <summary>An id-RSASSA-PSS key may restrict its hash in RSASSA-PSS-params; that hash must be the scheme's.</summary>
@@ -180,15 +195,18 @@ internal static class SignatureVerifier
         //# correspond to the "PureEdDSA" algorithms and not the "prehash"
         //# variants.
         Ed25519PublicKeyParameters? publicKey = null;
-        ImportOrReject(() => publicKey = new Ed25519PublicKeyParameters(key.KeyBits));
+        ImportOrReject(null, () => publicKey = new Ed25519PublicKeyParameters(key.KeyBits));
         var verifier = new Ed25519Signer();
         verifier.Init(false, publicKey);
         verifier.BlockUpdate(message);
         return verifier.VerifySignature(signature.ToArray());
     }
 
-    /// <summary>A public key the library refuses (e.g. a point not on the curve) makes the certificate bad.</summary>
-    private static void ImportOrReject(Action import)
+    /// <summary>
+    /// A public key the library refuses (e.g. a point not on the curve) makes the certificate bad; the half-made
+    /// <paramref name="owner"/> is disposed.
+    /// </summary>
+    private static void ImportOrReject(IDisposable? owner, Action import)
     {
         try
         {
@@ -196,25 +214,8 @@ internal static class SignatureVerifier
         }
         catch (Exception e) when (e is CryptographicException or ArgumentException or AsnContentException)
         {
+            owner?.Dispose();
             throw TlsErrors.Protocol(AlertDescription.BadCertificate, "the end-entity certificate's public key is invalid");
         }
-    }
-
-    /// <summary>Certificate ::= SEQUENCE { tbsCertificate SEQUENCE { [0] version OPTIONAL, serial, signature, issuer, validity, subject, subjectPublicKeyInfo, ... } ... }.</summary>
-    private static byte[] SubjectPublicKeyInfo(ReadOnlySpan<byte> certificateDer)
-    {
-        var certificate = new AsnReader(certificateDer.ToArray(), AsnEncodingRules.DER).ReadSequence();
-        var tbs = certificate.ReadSequence();
-        if (tbs.PeekTag().HasSameClassAndValue(new Asn1Tag(TagClass.ContextSpecific, 0, isConstructed: true)))
-        {
-            tbs.ReadEncodedValue();
-        }
-
-        for (int i = 0; i < 5; i++)
-        {
-            tbs.ReadEncodedValue();
-        }
-
-        return tbs.ReadEncodedValue().ToArray();
     }
 }

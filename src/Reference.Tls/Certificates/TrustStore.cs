@@ -12,15 +12,22 @@ public sealed class TrustStore
     // Parsed once: loading a certificate costs about as much as a key exchange, and the roots never change.
     private readonly X509Certificate2[] _roots;
 
-    private TrustStore(byte[][] rootsDer)
+    // This instance is the trust store's identity: immutable anchors, so its own cache never needs invalidating.
+    private readonly VerifiedChainCache _verified;
+
+    private TrustStore(byte[][] rootsDer, int verifiedChainCapacity)
     {
         _rootsDer = rootsDer;
         _roots = rootsDer.Select(X509CertificateLoader.LoadCertificate).ToArray();
+        _verified = new VerifiedChainCache(verifiedChainCapacity);
     }
 
     /// <summary>Loads one or more PEM CERTIFICATE blocks as trust anchors.</summary>
     /// <exception cref="TlsException">Usage error when the PEM holds no parseable certificate.</exception>
-    public static TrustStore FromPem(string pem)
+    public static TrustStore FromPem(string pem) => FromPem(pem, VerifiedChainCache.DefaultCapacity);
+
+    /// <summary>As <see cref="FromPem(string)"/>, keeping up to <paramref name="verifiedChainCapacity"/> verified chains (0: none).</summary>
+    internal static TrustStore FromPem(string pem, int verifiedChainCapacity)
     {
         List<Pem.Block> blocks = Pem.ReadAll(pem ?? throw TlsErrors.Usage("the trust store PEM is null"));
         byte[][] roots = blocks.Where(b => b.Label == "CERTIFICATE").Select(b => b.Der).ToArray();
@@ -41,7 +48,7 @@ public sealed class TrustStore
             }
         }
 
-        return new TrustStore(roots);
+        return new TrustStore(roots, verifiedChainCapacity);
     }
 
     /// <summary>The roots' subject names (DER), as a CertificateRequest's certificate_authorities lists them.</summary>
@@ -51,7 +58,23 @@ public sealed class TrustStore
     }
 
     /// <summary>Whether <paramref name="certificateDer"/> is one of the trust anchors, byte for byte.</summary>
-    internal bool IsTrustAnchor(byte[] certificateDer) => _rootsDer.Any(root => root.AsSpan().SequenceEqual(certificateDer));
+    internal bool IsTrustAnchor(byte[] certificateDer) => IsTrustAnchor(certificateDer.AsSpan());
+
+    private bool IsTrustAnchor(ReadOnlySpan<byte> certificateDer)
+    {
+        foreach (byte[] root in _rootsDer)
+        {
+            if (root.AsSpan().SequenceEqual(certificateDer))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>How many verified chains are cached (tests).</summary>
+    internal int VerifiedChainCount => _verified.Count;
 
     public static TrustStore FromPemFile(string path) => FromPem(Pem.ReadFile(path, "trust store"));
 
@@ -60,14 +83,18 @@ public sealed class TrustStore
     /// <paramref name="hostName"/> is given, checks the leaf is issued for it.
     /// </summary>
     /// <exception cref="TlsException">Protocol error carrying the certificate alert to send.</exception>
-    internal void ValidateChain(IReadOnlyList<byte[]> chainDer, string? hostName, SignatureScheme? unused = null) =>
+    internal LeafPublicKey ValidateChain(IReadOnlyList<byte[]> chainDer, string? hostName, SignatureScheme? unused = null) =>
         ValidateChain(chainDer, hostName, DateTime.Now, requiredUsage: null);
 
     /// <summary>
     /// Validates at <paramref name="verificationTime"/> (local time, as X509ChainPolicy expects) and, when
     /// <paramref name="requiredUsage"/> is given (e.g. the serverAuth OID 1.3.6.1.5.5.7.3.1), requires that EKU.
+    /// A chain this store accepted before with the same options, within its validity, is answered from the
+    /// verified-chain cache (see <see cref="VerifiedChainCache"/> for why that gives the same verdict).
+    /// The TLS rules that depend on the handshake (CertificateRules.CheckPeerChain) are the caller's, every time.
     /// </summary>
-    internal void ValidateChain(IReadOnlyList<byte[]> chainDer, string? hostName, DateTime verificationTime, string? requiredUsage)
+    /// <returns>The leaf's public key, for CertificateVerify.</returns>
+    internal LeafPublicKey ValidateChain(IReadOnlyList<byte[]> chainDer, string? hostName, DateTime verificationTime, string? requiredUsage)
     {
         ArgumentNullException.ThrowIfNull(chainDer);
         if (chainDer.Count == 0)
@@ -75,15 +102,25 @@ public sealed class TrustStore
             throw TlsErrors.Protocol(AlertDescription.BadCertificate, "the peer sent an empty certificate chain");
         }
 
+        VerifiedChainCache.ChainKey key = VerifiedChainCache.KeyOf(chainDer, hostName, requiredUsage);
+        return _verified.Find(key, verificationTime.ToUniversalTime())
+            ?? ValidateUncached(chainDer, hostName, verificationTime, requiredUsage, key);
+    }
+
+    private LeafPublicKey ValidateUncached(
+        IReadOnlyList<byte[]> chainDer, string? hostName, DateTime verificationTime, string? requiredUsage, VerifiedChainCache.ChainKey key)
+    {
         X509Certificate2[] chain = ParseChain(chainDer);
         try
         {
             X509Certificate2 leaf = chain[0];
-            BuildChain(chain, verificationTime, requiredUsage);
+            Validity? anchor = BuildChain(chain, verificationTime, requiredUsage);
             if (hostName is not null)
             {
                 CheckHostName(leaf, hostName);
             }
+
+            return Remember(key, chain, anchor, chainDer[0]);
         }
         finally
         {
@@ -92,6 +129,39 @@ public sealed class TrustStore
                 certificate.Dispose();
             }
         }
+    }
+
+    /// <summary>A validity period in UTC (RFC 5280 §4.1.2.5).</summary>
+    private readonly record struct Validity(DateTime NotBeforeUtc, DateTime NotAfterUtc)
+    {
+        public static Validity Of(X509Certificate2 certificate) =>
+            new(certificate.NotBefore.ToUniversalTime(), certificate.NotAfter.ToUniversalTime());
+
+        public Validity Intersect(Validity other) => new(
+            NotBeforeUtc > other.NotBeforeUtc ? NotBeforeUtc : other.NotBeforeUtc,
+            NotAfterUtc < other.NotAfterUtc ? NotAfterUtc : other.NotAfterUtc);
+    }
+
+    /// <summary>
+    /// Caches a success for the times every sent certificate and the anchor are valid at, when the path was built
+    /// from those alone (<paramref name="anchor"/> is then the anchor's period, otherwise null).
+    /// </summary>
+    private LeafPublicKey Remember(VerifiedChainCache.ChainKey key, X509Certificate2[] chain, Validity? anchor, byte[] leafDer)
+    {
+        if (anchor is not { } window)
+        {
+            return LeafPublicKey.FromCertificate(leafDer, shared: false);
+        }
+
+        // Every certificate the peer sent, extraneous ones too: within the window OpenSSL sees the same candidates
+        // as valid and so builds the same path.
+        foreach (X509Certificate2 certificate in chain)
+        {
+            window = window.Intersect(Validity.Of(certificate));
+        }
+
+        var leafKey = LeafPublicKey.FromCertificate(leafDer, shared: true);
+        return _verified.Add(key, window.NotBeforeUtc, window.NotAfterUtc, leafKey) ? leafKey : LeafPublicKey.FromCertificate(leafDer, shared: false);
     }
 
     private static X509Certificate2[] ParseChain(IReadOnlyList<byte[]> chainDer)
@@ -126,7 +196,9 @@ public sealed class TrustStore
     //# distributed independently, a certificate that specifies a trust
     //# anchor MAY be omitted from the chain, provided that supported peers
     //# are known to possess any omitted certificates.
-    private void BuildChain(X509Certificate2[] chain, DateTime verificationTime, string? requiredUsage)
+    /// <returns>The anchor's validity when the path consists of sent certificates and one of our anchors; null
+    /// when it also used a certificate from the system's stores, which a cached verdict could not account for.</returns>
+    private Validity? BuildChain(X509Certificate2[] chain, DateTime verificationTime, string? requiredUsage)
     {
         using var x509Chain = new X509Chain();
         X509ChainPolicy policy = x509Chain.ChainPolicy;
@@ -153,6 +225,8 @@ public sealed class TrustStore
             {
                 throw ChainFailure(chain[0], x509Chain.ChainStatus);
             }
+
+            return CacheableAnchor(x509Chain.ChainElements, chain);
         }
         catch (CryptographicException)
         {
@@ -171,6 +245,38 @@ public sealed class TrustStore
                 element.Certificate.Dispose();
             }
         }
+    }
+
+    private Validity? CacheableAnchor(X509ChainElementCollection path, X509Certificate2[] sent)
+    {
+        X509Certificate2 anchor = path[^1].Certificate;
+        if (!IsTrustAnchor(anchor.RawDataMemory.Span))
+        {
+            return null;
+        }
+
+        for (int i = 0; i < path.Count - 1; i++)
+        {
+            if (!WasSent(path[i].Certificate, sent))
+            {
+                return null;
+            }
+        }
+
+        return Validity.Of(anchor);
+    }
+
+    private static bool WasSent(X509Certificate2 element, X509Certificate2[] sent)
+    {
+        foreach (X509Certificate2 certificate in sent)
+        {
+            if (certificate.RawDataMemory.Span.SequenceEqual(element.RawDataMemory.Span))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool BuildOrReject(X509Chain x509Chain, X509Certificate2 leaf)

@@ -8,6 +8,10 @@ namespace Reference.Tls;
 /// <summary>Certificate, CertificateVerify and Finished: the same checks for either signer.</summary>
 public sealed partial class TlsConnection
 {
+    // The validated leaf's key (from the trust store's verified-chain cache on a repeat peer), so CertificateVerify
+    // does not parse the leaf again; null when verification is disabled.
+    private LeafPublicKey? _peerLeafKey;
+
     private void ReceivePeerCertificate(ReadOnlySpan<byte> message, ReadOnlySpan<byte> expectedContext)
     {
         var certificate = CertificateMessage.Parse(message[4..]);
@@ -46,9 +50,15 @@ public sealed partial class TlsConnection
         _peerChain = certificate.Entries.Select(e => e.Data).ToList();
         if (_peerChain.Count > 0 && !_config.DangerousDisableCertificateVerification)
         {
-            // Like C s2n-tls, the TLS-specific rules are part of verification: skipped when it is disabled.
+            // Like C s2n-tls, the TLS-specific rules are part of verification: skipped when it is disabled. They
+            // depend on this handshake's advertised signature_algorithms, so they run on every handshake, before the
+            // trust store (whose verified-chain cache covers only path validation and the host name).
+            //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.2.4
+            //# Any endpoint receiving any certificate which it would need to
+            //# validate using any signature algorithm using an MD5 hash MUST abort
+            //# the handshake with a "bad_certificate" alert.
             CertificateRules.CheckPeerChain(_peerChain, _config.SignatureSchemes, _config.TrustStore!.IsTrustAnchor);
-            _config.TrustStore!.ValidateChain(_peerChain, Role == TlsRole.Client ? _serverName : null, _config.DangerousClock?.Invoke() ?? DateTime.Now, requiredUsage: null);
+            _peerLeafKey = _config.TrustStore!.ValidateChain(_peerChain, Role == TlsRole.Client ? _serverName : null, _config.DangerousClock?.Invoke() ?? DateTime.Now, requiredUsage: null);
         }
 
         _transcript.Add(message);
@@ -80,10 +90,14 @@ public sealed partial class TlsConnection
         //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.3
         //# The receiver of a CertificateVerify message MUST verify the signature
         //# field.
-        if (!SignatureVerifier.Verify(verify.Scheme, _peerChain[0], content, verify.Signature))
+        LeafPublicKey leafKey = _peerLeafKey ?? LeafPublicKey.FromCertificate(_peerChain[0], shared: false);
+        if (!SignatureVerifier.Verify(verify.Scheme, leafKey, content, verify.Signature))
         {
             throw TlsErrors.Protocol(AlertDescription.DecryptError, "CertificateVerify signature does not verify");
         }
+
+        // Needed once: an established connection does not keep it.
+        _peerLeafKey = null;
 
         _transcript.Add(message);
         return verify.Scheme;
