@@ -35,51 +35,73 @@ internal static class Profiling
         return 0;
     }
 
+    /// <summary>One timed step: average microseconds and managed bytes allocated per call.</summary>
+    internal readonly record struct StepTime(string What, double Microseconds, double AllocatedBytes);
+
     /// <summary>Average microseconds of each primitive and of each handshake phase, measured in isolation.</summary>
     public static int Breakdown(int iterations)
     {
-        var pki = Pki.Get(KeyKind.EcdsaP256);
-        Time("our full handshake pair (ECDSA P-256 + X25519)", iterations, new OursHarness().CreateHandshaker(HandshakeCase.EcdsaX25519).HandshakeOnce);
-        Time("OursHarness.Configs (PEM parse of chain + key)", iterations, () => OursHarness.Configs(KeyKind.EcdsaP256, "20190801", null));
-        EngineStepTimes(pki, iterations);
-        PrimitiveTimes(pki, iterations);
+        Console.Write(Table(Steps(iterations)));
         return 0;
     }
 
+    /// <summary>The breakdown as a markdown table.</summary>
+    public static string Table(IEnumerable<StepTime> steps)
+    {
+        var text = new System.Text.StringBuilder();
+        text.AppendLine("| µs per call | B allocated per call | step |");
+        text.AppendLine("|---:|---:|---|");
+        foreach (var step in steps)
+            text.AppendLine(System.Globalization.CultureInfo.InvariantCulture, $"| {step.Microseconds:#,0.0} | {step.AllocatedBytes:#,0} | {step.What} |");
+        return text.ToString();
+    }
+
+    /// <summary>Each step of our handshake and each primitive under it, timed alone <paramref name="iterations"/> times.</summary>
+    public static List<StepTime> Steps(int iterations)
+    {
+        var steps = new List<StepTime>();
+        var pki = Pki.Get(KeyKind.EcdsaP256);
+        Time(steps, "our full handshake pair (ECDSA P-256 + X25519)", iterations, new OursHarness().CreateHandshaker(HandshakeCase.EcdsaX25519).HandshakeOnce);
+        Time(steps, "OursHarness.Configs (PEM parse of chain + key)", iterations, () => OursHarness.Configs(KeyKind.EcdsaP256, "20190801", null));
+        EngineStepTimes(steps, pki, iterations);
+        PrimitiveTimes(steps, pki, iterations);
+        return steps;
+    }
+
     /// <summary>The engine's own certificate and connection steps, called directly.</summary>
-    private static void EngineStepTimes(GeneratedPki pki, int iterations)
+    private static void EngineStepTimes(List<StepTime> steps, GeneratedPki pki, int iterations)
     {
         var (clientConfig, serverConfig) = OursHarness.Configs(KeyKind.EcdsaP256, "20190801", null);
-        Time("TlsConnection.CreateServer (no I/O yet)", iterations, () => TlsConnection.CreateServer(serverConfig).Dispose());
-        Time("TlsConnection.CreateClient (builds ClientHello, X25519 keygen)", iterations,
+        Time(steps, "TlsConnection.CreateServer (no I/O yet)", iterations, () => TlsConnection.CreateServer(serverConfig).Dispose());
+        Time(steps, "TlsConnection.CreateClient (builds ClientHello, X25519 keygen)", iterations,
             () => TlsConnection.CreateClient(clientConfig, "localhost").Dispose());
         var chain = new X509Certificate2Collection();
         chain.ImportFromPem(pki.ServerChainPem);
         var chainDer = chain.Select(c => c.RawData).ToList();
         var trust = TrustStore.FromPem(pki.CaPem);
-        Time("TrustStore.ValidateChain (client side, per handshake)", iterations, () => trust.ValidateChain(chainDer, "localhost"));
+        Time(steps, "TrustStore.ValidateChain (client side, per handshake)", iterations, () => trust.ValidateChain(chainDer, "localhost"));
         using var ecdsa = ECDsa.Create();
         ecdsa.ImportFromPem(pki.ServerKeyPem);
         byte[] message = new byte[130];
         byte[] signature = ecdsa.SignData(message, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
-        Time("SignatureVerifier.Verify (CertificateVerify, re-parses the leaf)", iterations,
+        Time(steps, "SignatureVerifier.Verify (CertificateVerify, from the leaf DER)", iterations,
             () => SignatureVerifier.Verify(SignatureScheme.EcdsaSecp256r1Sha256, chainDer[0], message, signature));
         byte[] secret = new byte[48];
-        Time("Hkdf.ExpandLabel (SHA-384, 48 B)", iterations * 10,
+        Time(steps, "Hkdf.ExpandLabel (SHA-384, 48 B)", iterations * 10,
             () => Reference.Tls.KeySchedule.Hkdf.ExpandLabel(HashAlgorithmName.SHA384, secret, "c hs traffic", secret, 48));
         byte[] info = new byte[30];
-        Time("HMAC-SHA384 one-shot (= HKDF-Expand of one block)", iterations * 10, () => HMACSHA384.HashData(secret, info));
+        Time(steps, "HMAC-SHA384 one-shot (= HKDF-Expand of one block)", iterations * 10, () => HMACSHA384.HashData(secret, info));
     }
 
-    private static void PrimitiveTimes(GeneratedPki pki, int iterations)
+    private static void PrimitiveTimes(List<StepTime> steps, GeneratedPki pki, int iterations)
     {
         using var ecdsa = ECDsa.Create();
         ecdsa.ImportFromPem(pki.ServerKeyPem);
         byte[] hash = SHA256.HashData("x"u8);
         byte[] signature = ecdsa.SignHash(hash);
-        Time("ECDSA P-256 sign (.NET)", iterations, () => ecdsa.SignHash(hash));
-        Time("ECDSA P-256 verify (.NET)", iterations, () => ecdsa.VerifyHash(hash, signature));
-        Time("ECDH P-256 keygen + derive (.NET)", iterations, () =>
+        Time(steps, "ECDSA P-256 sign (.NET)", iterations, () => ecdsa.SignHash(hash));
+        Time(steps, "ECDSA P-256 verify (.NET)", iterations, () => ecdsa.VerifyHash(hash, signature));
+        Time(steps, "ECDH P-256 keygen + derive (.NET)", iterations, () =>
         {
             using var a = ECDiffieHellman.Create(ECCurve.NamedCurves.nistP256);
             using var b = ECDiffieHellman.Create(ECCurve.NamedCurves.nistP256);
@@ -87,20 +109,20 @@ internal static class Profiling
         });
         using var fixedPeer = ECDiffieHellman.Create(ECCurve.NamedCurves.nistP256);
         var peerPoint = fixedPeer.ExportParameters(false).Q;
-        Time("  ECDH P-256 keygen only: ECDiffieHellman.Create(curve) + export Q", iterations, () =>
+        Time(steps, "  ECDH P-256 keygen only: ECDiffieHellman.Create(curve) + export Q", iterations, () =>
         {
             using var a = ECDiffieHellman.Create(ECCurve.NamedCurves.nistP256);
             a.ExportParameters(false);
         });
-        Time("  ECDH P-256 peer import: ECDiffieHellman.Create(ECParameters{Q})", iterations, () =>
+        Time(steps, "  ECDH P-256 peer import: ECDiffieHellman.Create(ECParameters{Q})", iterations, () =>
         {
             using var peer = ECDiffieHellman.Create(new ECParameters { Curve = ECCurve.NamedCurves.nistP256, Q = peerPoint });
         });
         using var mine = ECDiffieHellman.Create(ECCurve.NamedCurves.nistP256);
         using var imported = ECDiffieHellman.Create(new ECParameters { Curve = ECCurve.NamedCurves.nistP256, Q = peerPoint });
-        Time("  ECDH P-256 derive only: DeriveRawSecretAgreement", iterations, () => mine.DeriveRawSecretAgreement(imported.PublicKey));
+        Time(steps, "  ECDH P-256 derive only: DeriveRawSecretAgreement", iterations, () => mine.DeriveRawSecretAgreement(imported.PublicKey));
         var random = new SecureRandom();
-        Time("X25519 keygen + agree (BouncyCastle)", iterations, () =>
+        Time(steps, "X25519 keygen + agree (BouncyCastle)", iterations, () =>
         {
             var generator = new X25519KeyPairGenerator();
             generator.Init(new X25519KeyGenerationParameters(random));
@@ -114,9 +136,9 @@ internal static class Profiling
         var chain = new X509Certificate2Collection();
         chain.ImportFromPem(pki.ServerChainPem);
         byte[] leafDer = chain[0].RawData;
-        Time("X509Certificate2 parse of the leaf (DER)", iterations, () => X509CertificateLoader.LoadCertificate(leafDer).Dispose());
+        Time(steps, "X509Certificate2 parse of the leaf (DER)", iterations, () => X509CertificateLoader.LoadCertificate(leafDer).Dispose());
         var root = X509Certificate2.CreateFromPem(pki.CaPem);
-        Time("X509Chain.Build leaf->intermediate->root (.NET)", iterations, () =>
+        Time(steps, "X509Chain.Build leaf->intermediate->root (.NET)", iterations, () =>
         {
             using var x509 = new X509Chain();
             x509.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
@@ -125,32 +147,32 @@ internal static class Profiling
             x509.ChainPolicy.ExtraStore.Add(chain[1]);
             x509.Build(chain[0]);
         });
-        AeadFloor(iterations * 20);
+        AeadFloor(steps, iterations * 20);
         byte[] prk = new byte[48];
-        Time("HKDF-Expand-Label (SHA-384, 32 B)", iterations * 10, () => HKDF.Expand(HashAlgorithmName.SHA384, prk, 32, "tls13 key"u8.ToArray()));
+        Time(steps, "HKDF-Expand-Label (SHA-384, 32 B)", iterations * 10, () => HKDF.Expand(HashAlgorithmName.SHA384, prk, 32, "tls13 key"u8.ToArray()));
     }
 
     /// <summary>The floor under our bulk figure: .NET's AEADs alone sealing and opening one 16 KiB record in place.</summary>
-    private static void AeadFloor(int iterations)
+    private static void AeadFloor(List<StepTime> steps, int iterations)
     {
         byte[] key = new byte[32], nonce = new byte[12], tag = new byte[16], data = new byte[BulkCase.WriteSize + 1], header = new byte[5];
         using var aes128 = new AesGcm(key.AsSpan(0, 16), 16);
         using var aes256 = new AesGcm(key, 16);
         using var chacha = new ChaCha20Poly1305(key);
-        Time("AesGcm-128 seal+open 16 KiB (.NET, no TLS)", iterations, () => { aes128.Encrypt(nonce, data, data, tag, header); aes128.Decrypt(nonce, data, tag, data, header); });
-        Time("AesGcm-256 seal+open 16 KiB (.NET, no TLS)", iterations, () => { aes256.Encrypt(nonce, data, data, tag, header); aes256.Decrypt(nonce, data, tag, data, header); });
-        Time("ChaCha20Poly1305 seal+open 16 KiB (.NET, no TLS)", iterations, () => { chacha.Encrypt(nonce, data, data, tag, header); chacha.Decrypt(nonce, data, tag, data, header); });
+        Time(steps, "AesGcm-128 seal+open 16 KiB (.NET, no TLS)", iterations, () => { aes128.Encrypt(nonce, data, data, tag, header); aes128.Decrypt(nonce, data, tag, data, header); });
+        Time(steps, "AesGcm-256 seal+open 16 KiB (.NET, no TLS)", iterations, () => { aes256.Encrypt(nonce, data, data, tag, header); aes256.Decrypt(nonce, data, tag, data, header); });
+        Time(steps, "ChaCha20Poly1305 seal+open 16 KiB (.NET, no TLS)", iterations, () => { chacha.Encrypt(nonce, data, data, tag, header); chacha.Decrypt(nonce, data, tag, data, header); });
         byte[] copy = new byte[data.Length];
-        Time("memcpy 16 KiB", iterations * 10, () => data.AsSpan().CopyTo(copy));
+        Time(steps, "memcpy 16 KiB", iterations * 10, () => data.AsSpan().CopyTo(copy));
         var pair = new OursHarness().CreateBulkPair(BulkCase.Aes128);
-        Time("our pair: one 16 KiB record AES-128-GCM (seal, feed, open, read)", iterations, () => pair.Transfer(1));
+        Time(steps, "our pair: one 16 KiB record AES-128-GCM (seal, feed, open, read)", iterations, () => pair.Transfer(1));
         pair = new OursHarness().CreateBulkPair(BulkCase.Aes256);
-        Time("our pair: one 16 KiB record AES-256-GCM", iterations, () => pair.Transfer(1));
+        Time(steps, "our pair: one 16 KiB record AES-256-GCM", iterations, () => pair.Transfer(1));
         pair = new OursHarness().CreateBulkPair(BulkCase.ChaCha);
-        Time("our pair: one 16 KiB record ChaCha20-Poly1305", iterations, () => pair.Transfer(1));
+        Time(steps, "our pair: one 16 KiB record ChaCha20-Poly1305", iterations, () => pair.Transfer(1));
     }
 
-    private static void Time(string what, int iterations, Action action)
+    private static void Time(List<StepTime> steps, string what, int iterations, Action action)
     {
         for (int i = 0; i < Math.Max(3, iterations / 10); i++)
             action();
@@ -160,6 +182,6 @@ internal static class Profiling
             action();
         double micros = Stopwatch.GetElapsedTime(start).TotalMicroseconds / iterations;
         double bytes = (GC.GetAllocatedBytesForCurrentThread() - allocated) / (double)iterations;
-        Console.WriteLine($"{micros,10:0.0} µs {bytes,10:0} B  {what}");
+        steps.Add(new StepTime(what, micros, bytes));
     }
 }
