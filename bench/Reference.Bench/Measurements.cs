@@ -8,13 +8,13 @@ namespace Reference.Bench;
 /// burst of load from other processes on the machine hits all three alike instead of one engine's row.
 /// </remarks>
 internal sealed record BenchSettings(int Rounds, TimeSpan Warmup, TimeSpan HandshakeTime, TimeSpan BulkTime,
-    int AllocHandshakes, int AllocRecords, int IdleConnections)
+    int AllocHandshakes, int AllocRecords, int IdleConnections, int BreakdownIterations)
 {
     public static readonly BenchSettings Quick = new(1, TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(300),
-        TimeSpan.FromMilliseconds(300), 20, 256, 500);
+        TimeSpan.FromMilliseconds(300), 20, 256, 500, 40);
 
     public static readonly BenchSettings Full = new(4, TimeSpan.FromMilliseconds(300), TimeSpan.FromSeconds(1),
-        TimeSpan.FromSeconds(0.75), 200, 4096, 10_000);
+        TimeSpan.FromSeconds(0.75), 200, 4096, 10_000, 200);
 }
 
 /// <summary>Memory held per idle established connection (one endpoint; a pair is two).</summary>

@@ -45,6 +45,11 @@ internal static class Program
         Console.WriteLine();
         Console.Write(Report.Table(rows));
         Console.WriteLine();
+        // Beside the table, so a regression in one step shows in the same run as the figure it moves.
+        Console.WriteLine($"Our engine step by step, each step alone, {settings.BreakdownIterations} calls (`--breakdown N` prints only this):");
+        Console.WriteLine();
+        Console.Write(Profiling.Table(Profiling.Steps(settings.BreakdownIterations)));
+        Console.WriteLine();
         Console.WriteLine($"total time {started.Elapsed.TotalSeconds:0.0} s; load average after: {LoadAverage()}");
         return 0;
     }

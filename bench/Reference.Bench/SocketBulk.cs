@@ -85,7 +85,7 @@ internal static class SocketBulk
             var payload = new byte[writeSize];
             long writes = (bytes + writeSize - 1) / writeSize;
             long total = writes * writeSize;
-            long allocated = GC.GetTotalAllocatedBytes(precise: false);
+            long allocated = GC.GetTotalAllocatedBytes(precise: true);
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;
             long start = Stopwatch.GetTimestamp();
             if (mode == Mode.Async)
@@ -95,7 +95,7 @@ internal static class SocketBulk
             double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
             double megabytes = total / 1e6;
             double cpuMicros = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMicroseconds;
-            return new Result(megabytes / seconds, cpuMicros / megabytes, (GC.GetTotalAllocatedBytes(precise: false) - allocated) / megabytes);
+            return new Result(megabytes / seconds, cpuMicros / megabytes, (GC.GetTotalAllocatedBytes(precise: true) - allocated) / megabytes);
         }
     }
 

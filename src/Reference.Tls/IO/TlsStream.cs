@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 
 namespace Reference.Tls;
 
@@ -112,6 +113,9 @@ public sealed class TlsStream : Stream
     }
 
     /// <summary>Reads transport bytes into the engine and sends whatever it answers. False at transport EOF.</summary>
+    // Pooled state machines: an async read or write that waits on the socket allocates nothing (the sync
+    // adapter never waits, so it never boxes one either).
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> ReceiveAsync<TIo>(CancellationToken ct)
         where TIo : struct, IIoAdapter
     {
@@ -153,6 +157,7 @@ public sealed class TlsStream : Stream
     }
 
     /// <summary>Writes the engine's pending output, in order, under the write lock.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask FlushOutputAsync<TIo>(CancellationToken ct)
         where TIo : struct, IIoAdapter
     {
@@ -195,40 +200,31 @@ public sealed class TlsStream : Stream
         {
             if (rented is not null)
             {
-                ArrayPool<byte>.Shared.Return(rented, clearArray: true);
+                // Records as sent on the wire (ciphertext, or the cleartext hellos and alerts): nothing to zero.
+                ArrayPool<byte>.Shared.Return(rented);
             }
 
             _writeLock.Release();
         }
     }
 
-    private async ValueTask<int> ReadCoreAsync<TIo>(Memory<byte> buffer, CancellationToken ct)
-        where TIo : struct, IIoAdapter
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<int> ReadCoreAsync(Memory<byte> buffer, CancellationToken ct)
     {
         var connection = Connection;
-        await TIo.WaitAsync(_readLock, ct).ConfigureAwait(false);
+        await _readLock.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            while (true)
+            int n;
+            while (!TryReadBuffered(connection, buffer.Span, out n))
             {
-                lock (connection)
+                if (!await ReceiveAsync<AsyncIoAdapter>(ct).ConfigureAwait(false))
                 {
-                    int n = connection.ReadApplicationData(buffer.Span);
-                    if (n > 0 || buffer.Length == 0 || connection.IsPeerClosed)
-                    {
-                        return n;
-                    }
-                }
-
-                if (!await ReceiveAsync<TIo>(ct).ConfigureAwait(false))
-                {
-                    //= https://www.rfc-editor.org/rfc/rfc8446#section-6.1
-                    //# If a transport-level close
-                    //# is received prior to a "close_notify", the receiver cannot know that
-                    //# all the data that was sent has been received.
-                    throw TlsErrors.Closed("the transport closed without close_notify: the data may be truncated");
+                    throw TruncatedByTransportClose();
                 }
             }
+
+            return n;
         }
         finally
         {
@@ -236,21 +232,97 @@ public sealed class TlsStream : Stream
         }
     }
 
-    private async ValueTask WriteCoreAsync<TIo>(ReadOnlyMemory<byte> buffer, CancellationToken ct)
-        where TIo : struct, IIoAdapter
+    /// <summary>The sync read: the same steps as <see cref="ReadCoreAsync"/>, straight into the caller's span.</summary>
+    private int ReadCore(Span<byte> buffer)
+    {
+        var connection = Connection;
+        _readLock.Wait();
+        try
+        {
+            int n;
+            while (!TryReadBuffered(connection, buffer, out n))
+            {
+                if (!Complete(ReceiveAsync<SyncIoAdapter>(default)))
+                {
+                    throw TruncatedByTransportClose();
+                }
+            }
+
+            return n;
+        }
+        finally
+        {
+            _readLock.Release();
+        }
+    }
+
+    /// <summary>Copies decrypted application data out; true when the read is answered (data, empty buffer or closed).</summary>
+    private static bool TryReadBuffered(TlsConnection connection, Span<byte> buffer, out int n)
+    {
+        lock (connection)
+        {
+            n = connection.ReadApplicationData(buffer);
+            return n > 0 || buffer.Length == 0 || connection.IsPeerClosed;
+        }
+    }
+
+    private static TlsException TruncatedByTransportClose() =>
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-6.1
+        //# If a transport-level close
+        //# is received prior to a "close_notify", the receiver cannot know that
+        //# all the data that was sent has been received.
+        TlsErrors.Closed("the transport closed without close_notify: the data may be truncated");
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask WriteCoreAsync(ReadOnlyMemory<byte> buffer, CancellationToken ct)
     {
         var connection = Connection;
         while (!buffer.IsEmpty)
         {
-            // Bound the plaintext queued per step so a large write never buffers all of its ciphertext.
-            int chunk = Math.Min(buffer.Length, 64 * 1024);
-            lock (connection)
-            {
-                connection.WriteApplicationData(buffer.Span[..chunk]);
-            }
+            buffer = buffer[QueueChunk(connection, buffer.Span)..];
+            await FlushOutputAsync<AsyncIoAdapter>(ct).ConfigureAwait(false);
+        }
+    }
 
-            buffer = buffer[chunk..];
-            await FlushOutputAsync<TIo>(ct).ConfigureAwait(false);
+    /// <summary>The sync write: the same steps as <see cref="WriteCoreAsync"/>, from the caller's span without a copy.</summary>
+    private void WriteCore(ReadOnlySpan<byte> buffer)
+    {
+        var connection = Connection;
+        while (!buffer.IsEmpty)
+        {
+            buffer = buffer[QueueChunk(connection, buffer)..];
+            Complete(FlushOutputAsync<SyncIoAdapter>(default));
+        }
+    }
+
+    /// <summary>Seals the next part of <paramref name="buffer"/> into records; returns how many bytes it took.</summary>
+    private static int QueueChunk(TlsConnection connection, ReadOnlySpan<byte> buffer)
+    {
+        // Bound the plaintext queued per step so a large write never buffers all of its ciphertext.
+        int chunk = Math.Min(buffer.Length, 64 * 1024);
+        lock (connection)
+        {
+            connection.WriteApplicationData(buffer[..chunk]);
+        }
+
+        return chunk;
+    }
+
+    /// <summary>
+    /// Runs a step made with <see cref="SyncIoAdapter"/> to its end. Such a step has finished on return unless it
+    /// waits out a blinding delay; only then is it waited for through a Task.
+    /// </summary>
+    private static T Complete<T>(ValueTask<T> step) => step.IsCompleted ? step.GetAwaiter().GetResult() : step.AsTask().GetAwaiter().GetResult();
+
+    private static void Complete(ValueTask step)
+    {
+        if (step.IsCompleted)
+        {
+            step.GetAwaiter().GetResult();
+        }
+        else
+        {
+            step.AsTask().GetAwaiter().GetResult();
         }
     }
 
@@ -283,37 +355,23 @@ public sealed class TlsStream : Stream
 
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
-    public override int Read(Span<byte> buffer)
-    {
-        var rented = ArrayPool<byte>.Shared.Rent(buffer.Length);
-        try
-        {
-            int n = ReadCoreAsync<SyncIoAdapter>(rented.AsMemory(0, buffer.Length), default).AsTask().GetAwaiter().GetResult();
-            rented.AsSpan(0, n).CopyTo(buffer);
-            return n;
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(rented, clearArray: true);
-        }
-    }
+    public override int Read(Span<byte> buffer) => ReadCore(buffer);
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadCoreAsync<AsyncIoAdapter>(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+        ReadCoreAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-        ReadCoreAsync<AsyncIoAdapter>(buffer, cancellationToken);
+        ReadCoreAsync(buffer, cancellationToken);
 
     public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
-    public override void Write(ReadOnlySpan<byte> buffer) =>
-        WriteCoreAsync<SyncIoAdapter>(buffer.ToArray(), default).AsTask().GetAwaiter().GetResult();
+    public override void Write(ReadOnlySpan<byte> buffer) => WriteCore(buffer);
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        WriteCoreAsync<AsyncIoAdapter>(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+        WriteCoreAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) =>
-        WriteCoreAsync<AsyncIoAdapter>(buffer, cancellationToken);
+        WriteCoreAsync(buffer, cancellationToken);
 
     public override void Flush() => _inner.Flush();
 

@@ -41,6 +41,18 @@ public class BenchSmokeTests
     }
 
     [Fact]
+    public void TheBreakdownPrintedBesideTheTableTimesOurHandshakeSteps()
+    {
+        var steps = Profiling.Steps(iterations: 2);
+        string table = Profiling.Table(steps);
+
+        var handshake = Assert.Single(steps, s => s.What.StartsWith("our full handshake pair", StringComparison.Ordinal));
+        Assert.True(handshake.Microseconds > 0 && handshake.AllocatedBytes > 0, $"{handshake}");
+        Assert.Contains(steps, s => s.What.StartsWith("TrustStore.ValidateChain", StringComparison.Ordinal));
+        Assert.Equal(steps.Count + 2, table.TrimEnd().Split('\n').Length);
+    }
+
+    [Fact]
     public void OurAllocationAndIdleMemoryFiguresAreMeasured()
     {
         var harness = Harnesses.For(Engine.Ours);
