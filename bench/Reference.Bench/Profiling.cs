@@ -65,6 +65,16 @@ internal static class Profiling
         byte[] signature = ecdsa.SignData(message, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
         Time("SignatureVerifier.Verify (CertificateVerify, re-parses the leaf)", iterations,
             () => SignatureVerifier.Verify(SignatureScheme.EcdsaSecp256r1Sha256, chainDer[0], message, signature));
+        byte[] leafSpki = X509CertificateLoader.LoadCertificate(chainDer[0]).PublicKey.ExportSubjectPublicKeyInfo();
+        Compare("CertificateVerify check, ECDSA P-256", iterations / 3,
+            ("SignatureVerifier.Verify (engine)", () => SignatureVerifier.Verify(SignatureScheme.EcdsaSecp256r1Sha256, chainDer[0], message, signature)),
+            ("ECDsa.Create + ImportSubjectPublicKeyInfo + VerifyData", () =>
+            {
+                using var key = ECDsa.Create();
+                key.ImportSubjectPublicKeyInfo(leafSpki, out _);
+                key.VerifyData(message, signature, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
+            }),
+            ("VerifyData with the key imported once", () => ecdsa.VerifyData(message, signature, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence)));
         byte[] secret = new byte[48];
         Time("Hkdf.ExpandLabel (SHA-384, 48 B)", iterations * 10,
             () => Reference.Tls.KeySchedule.Hkdf.ExpandLabel(HashAlgorithmName.SHA384, secret, "c hs traffic", secret, 48));

@@ -9,6 +9,13 @@ namespace Reference.Tls.Certificates;
 /// <summary>Verifies CertificateVerify signatures against the peer's end-entity certificate (RFC 8446 §4.4.3).</summary>
 internal static class SignatureVerifier
 {
+    // The last verification key this thread imported, keyed by its exact SubjectPublicKeyInfo bytes. Importing
+    // costs about twice the ECDSA P-256 verification itself (OpenSSL re-validates the point with a scalar
+    // multiplication), and a client that reconnects to a server, or a server whose clients share a certificate,
+    // sees the same key again. Per thread, so a key object is never used by two threads at once.
+    [ThreadStatic]
+    private static CachedKey? t_lastKey;
+
     /// <summary>True for the schemes this engine can verify in a TLS 1.3 CertificateVerify.</summary>
     public static bool IsSupported(SignatureScheme scheme) => scheme switch
     {
@@ -89,8 +96,12 @@ internal static class SignatureVerifier
 
     private static bool VerifyEcdsa(PublicKeys.Info key, SignatureScheme scheme, ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature)
     {
-        using ECDsa ecdsa = ECDsa.Create();
-        ImportOrReject(() => ecdsa.ImportSubjectPublicKeyInfo(key.Spki, out _));
+        ECDsa ecdsa = Cached(key.Spki, () =>
+        {
+            var imported = ECDsa.Create();
+            ImportOrReject(imported, () => imported.ImportSubjectPublicKeyInfo(key.Spki, out _));
+            return imported;
+        });
         try
         {
             //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.3
@@ -113,9 +124,13 @@ internal static class SignatureVerifier
             CheckPssKeyParameters(key.Parameters, hash);
         }
 
-        using RSA rsa = RSA.Create();
-        // Both OIDs carry an RSAPublicKey in the bit string; .NET only imports it under rsaEncryption.
-        ImportOrReject(() => rsa.ImportRSAPublicKey(key.KeyBits, out _));
+        RSA rsa = Cached(key.Spki, () =>
+        {
+            // Both OIDs carry an RSAPublicKey in the bit string; .NET only imports it under rsaEncryption.
+            var imported = RSA.Create();
+            ImportOrReject(imported, () => imported.ImportRSAPublicKey(key.KeyBits, out _));
+            return imported;
+        });
         try
         {
             //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.3
@@ -180,7 +195,7 @@ internal static class SignatureVerifier
         //# correspond to the "PureEdDSA" algorithms and not the "prehash"
         //# variants.
         Ed25519PublicKeyParameters? publicKey = null;
-        ImportOrReject(() => publicKey = new Ed25519PublicKeyParameters(key.KeyBits));
+        ImportOrReject(null, () => publicKey = new Ed25519PublicKeyParameters(key.KeyBits));
         var verifier = new Ed25519Signer();
         verifier.Init(false, publicKey);
         verifier.BlockUpdate(message);
@@ -188,7 +203,7 @@ internal static class SignatureVerifier
     }
 
     /// <summary>A public key the library refuses (e.g. a point not on the curve) makes the certificate bad.</summary>
-    private static void ImportOrReject(Action import)
+    private static void ImportOrReject(IDisposable? target, Action import)
     {
         try
         {
@@ -196,9 +211,27 @@ internal static class SignatureVerifier
         }
         catch (Exception e) when (e is CryptographicException or ArgumentException or AsnContentException)
         {
+            target?.Dispose();
             throw TlsErrors.Protocol(AlertDescription.BadCertificate, "the end-entity certificate's public key is invalid");
         }
     }
+
+    /// <summary>This thread's imported key for <paramref name="spki"/>, importing (and caching) it on a miss.</summary>
+    private static T Cached<T>(byte[] spki, Func<T> import)
+        where T : AsymmetricAlgorithm
+    {
+        if (t_lastKey is { Key: T key } last && last.Spki.AsSpan().SequenceEqual(spki))
+        {
+            return key;
+        }
+
+        T imported = import();
+        t_lastKey?.Key.Dispose();
+        t_lastKey = new CachedKey(spki, imported);
+        return imported;
+    }
+
+    private sealed record CachedKey(byte[] Spki, AsymmetricAlgorithm Key);
 
     /// <summary>Certificate ::= SEQUENCE { tbsCertificate SEQUENCE { [0] version OPTIONAL, serial, signature, issuer, validity, subject, subjectPublicKeyInfo, ... } ... }.</summary>
     private static byte[] SubjectPublicKeyInfo(ReadOnlySpan<byte> certificateDer)
