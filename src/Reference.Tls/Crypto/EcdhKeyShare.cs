@@ -33,10 +33,16 @@ internal sealed class EcdhKeyShare : KeyShare
             throw TlsErrors.Internal("key share used after Dispose");
         }
 
-        var peerPoint = ParsePeerPoint(peerPublicKey);
+        CheckPeerPoint(peerPublicKey);
         try
         {
-            using var peer = ECDiffieHellman.Create(new ECParameters { Curve = _curve.Curve, Q = peerPoint });
+            // Imported as a SubjectPublicKeyInfo (fixed prefix + the point): measured faster than
+            // ECDiffieHellman.Create(ECParameters) here (bench --breakdown, "P-256 peer import + derive").
+            using var peer = ECDiffieHellman.Create();
+            peer.ImportSubjectPublicKeyInfo(_curve.SubjectPublicKeyInfo(peerPublicKey), out _);
+
+            // PublicKey duplicates the native key on every read: take it once and free it now, not in a finalizer.
+            using var peerKey = peer.PublicKey;
 
             //= https://www.rfc-editor.org/rfc/rfc8446#section-7.4.2
             //# For secp256r1, secp384r1, and secp521r1, ECDH calculations (including
@@ -45,7 +51,7 @@ internal sealed class EcdhKeyShare : KeyShare
             //# ECKAS-DH1 scheme with the identity map as the key derivation function
             //# (KDF), so that the shared secret is the x-coordinate of the ECDH
             //# shared secret elliptic curve point represented as an octet string.
-            var shared = _key.DeriveRawSecretAgreement(peer.PublicKey);
+            var shared = _key.DeriveRawSecretAgreement(peerKey);
 
             //= https://www.rfc-editor.org/rfc/rfc8446#section-7.4.2
             //# Note that this octet string ("Z" in IEEE 1363 terminology) as output
@@ -60,7 +66,7 @@ internal sealed class EcdhKeyShare : KeyShare
 
             return shared;
         }
-        catch (CryptographicException e)
+        catch (Exception e) when (e is CryptographicException or System.Formats.Asn1.AsnContentException)
         {
             // The explicit checks above make this unreachable for well-formed input; keep the alert right anyway.
             throw TlsErrors.IllegalParameter($"ECDH with the peer's {Group} key failed: {e.GetType().Name}");
@@ -77,7 +83,7 @@ internal sealed class EcdhKeyShare : KeyShare
         }
     }
 
-    private ECPoint ParsePeerPoint(ReadOnlySpan<byte> peerPublicKey)
+    private void CheckPeerPoint(ReadOnlySpan<byte> peerPublicKey)
     {
         int n = _curve.CoordinateLength;
 
@@ -106,8 +112,6 @@ internal sealed class EcdhKeyShare : KeyShare
         {
             throw TlsErrors.IllegalParameter($"{Group} key_exchange is not a point on the curve");
         }
-
-        return new ECPoint { X = x.ToArray(), Y = y.ToArray() };
     }
 
     private static byte[] Encode(ECPoint q, int coordinateLength)
@@ -143,17 +147,29 @@ internal sealed class EcdhKeyShare : KeyShare
         private readonly BigInteger _p;
         private readonly BigInteger _b;
 
+        // The DER of a SubjectPublicKeyInfo for this curve up to the point: the same for every key.
+        private readonly Lazy<byte[]> _spkiPrefix;
+
         private CurveInfo(ECCurve curve, int coordinateLength, string pHex, string bHex)
         {
             Curve = curve;
             CoordinateLength = coordinateLength;
             _p = FromBigEndian(Convert.FromHexString(pHex));
             _b = FromBigEndian(Convert.FromHexString(bHex));
+            _spkiPrefix = new Lazy<byte[]>(() =>
+            {
+                using var key = ECDiffieHellman.Create(curve);
+                var spki = key.ExportSubjectPublicKeyInfo();
+                return spki[..^(1 + (2 * coordinateLength))];
+            });
         }
 
         public ECCurve Curve { get; }
 
         public int CoordinateLength { get; }
+
+        /// <summary>The SubjectPublicKeyInfo carrying <paramref name="uncompressedPoint"/> (0x04 || X || Y).</summary>
+        public byte[] SubjectPublicKeyInfo(ReadOnlySpan<byte> uncompressedPoint) => [.. _spkiPrefix.Value, .. uncompressedPoint];
 
         public static CurveInfo For(NamedGroup group) => group switch
         {
@@ -177,8 +193,13 @@ internal sealed class EcdhKeyShare : KeyShare
                 return false;
             }
 
-            var lhs = BigInteger.ModPow(y, 2, _p);
-            var rhs = ((BigInteger.ModPow(x, 3, _p) - (3 * x) + _b) % _p + _p) % _p;
+            var lhs = y * y % _p;
+            var rhs = ((x * x % _p * x) - (3 * x) + _b) % _p;
+            if (rhs.Sign < 0)
+            {
+                rhs += _p;
+            }
+
             return lhs == rhs;
         }
 

@@ -85,6 +85,29 @@ public class SignatureTests
         Assert.False(SignatureVerifier.Verify(SignatureScheme.EcdsaSecp256r1Sha256, server.ChainDer[0], message, signature));
     }
 
+    [Theory]
+    [InlineData(nameof(KeyKind.EcdsaP256), SignatureScheme.EcdsaSecp256r1Sha256)]
+    [InlineData(nameof(KeyKind.Rsa2048), SignatureScheme.RsaPssRsaeSha256)]
+    public void The_key_imported_for_one_certificate_is_never_used_for_another(string kindName, SignatureScheme scheme)
+    {
+        // Imported verification keys are reused across calls: alternate certificates and check each verdict
+        // both ways, so a key imported for one certificate can never verify for another.
+        KeyKind kind = Enum.Parse<KeyKind>(kindName);
+        using CertificateKeyPair server = TestPki.ServerPair(kind);
+        using CertificateKeyPair client = TestPki.ClientPair(kind);
+        byte[] message = TestPki.Message(4);
+        byte[] serverSignature = server.Sign(scheme, message), clientSignature = client.Sign(scheme, message);
+
+        for (int i = 0; i < 3; i++)
+        {
+            Assert.True(SignatureVerifier.Verify(scheme, server.ChainDer[0], message, serverSignature));
+            Assert.True(SignatureVerifier.Verify(scheme, server.ChainDer[0], message, serverSignature));
+            Assert.False(SignatureVerifier.Verify(scheme, server.ChainDer[0], message, clientSignature));
+            Assert.True(SignatureVerifier.Verify(scheme, client.ChainDer[0], message, clientSignature));
+            Assert.False(SignatureVerifier.Verify(scheme, client.ChainDer[0], message, serverSignature));
+        }
+    }
+
     //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.3
     //= type=test
     //# In addition, the signature algorithm MUST be compatible with the key
