@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Org.BouncyCastle.Crypto.Parameters;
@@ -20,7 +21,13 @@ public sealed class CertificateKeyPair : IDisposable
     // acknowledgement), and loading an X509Certificate2 costs ~0.1 ms. Calls are serialised on it because the
     // configuration (and so this pair) is shared by concurrent connections.
     private readonly Lazy<X509Certificate2> _leaf;
+
+    // Answers per (host name, wildcards): the leaf never changes, and matching re-reads its subjectAltName on
+    // every call (~4 KB of ASN.1 objects per handshake, under the lock). Bounded, as the names come from peers.
+    private readonly ConcurrentDictionary<(string HostName, bool Wildcards), bool> _hostNameMatches = new();
     private bool _disposed;
+
+    private const int MaxRememberedHostNames = 64;
 
     private CertificateKeyPair(IReadOnlyList<byte[]> chainDer, LoadedPrivateKey key, PublicKeyKind kind)
     {
@@ -46,6 +53,22 @@ public sealed class CertificateKeyPair : IDisposable
     /// <paramref name="allowWildcards"/> is set.
     /// </summary>
     internal bool MatchesHostName(string hostName, bool allowWildcards = true)
+    {
+        if (_hostNameMatches.TryGetValue((hostName, allowWildcards), out bool known))
+        {
+            return known;
+        }
+
+        bool matches = LeafMatchesHostName(hostName, allowWildcards);
+        if (_hostNameMatches.Count < MaxRememberedHostNames)
+        {
+            _hostNameMatches.TryAdd((hostName, allowWildcards), matches);
+        }
+
+        return matches;
+    }
+
+    private bool LeafMatchesHostName(string hostName, bool allowWildcards)
     {
         try
         {

@@ -170,6 +170,7 @@ public sealed partial class TlsConnection
         //# appropriate application traffic key as described in Section 7.2.
         SetWriteSecret(_schedule.ClientApplicationTrafficSecret);
         CompleteHandshake();
+        ReleaseHandshakeState();
     }
 
     //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2
@@ -215,6 +216,21 @@ public sealed partial class TlsConnection
             PreSharedKeyAccepted = _pskAccepted,
             PeerCertificates = _peerChain,
         };
+    }
+
+    /// <summary>
+    /// After the handshake (and, on the server, its tickets): only record state, tickets, KeyUpdate and exporters
+    /// are left, so the hello messages, the negotiation and the handshake traffic secrets (zeroed) are dropped.
+    /// </summary>
+    private void ReleaseHandshakeState()
+    {
+        _schedule!.EraseHandshakeTrafficSecrets();
+        _sentClientHello = null;
+        _receivedClientHello = null;
+        _helloRetryRequest = null;
+        _certificateRequest = null;
+        _serverChoice = null;
+        _hrrCookie = null;
     }
 
     private void LogSecret(string label, ReadOnlySpan<byte> secret)

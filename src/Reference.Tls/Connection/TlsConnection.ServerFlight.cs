@@ -240,5 +240,6 @@ public sealed partial class TlsConnection
         //# At any time after the server has received the client Finished
         //# message, it MAY send a NewSessionTicket message.
         SendSessionTickets();
+        ReleaseHandshakeState();
     }
 }

@@ -118,6 +118,9 @@ public sealed partial class TlsConnection : IDisposable
     internal int HeldBufferBytesForTest =>
         _records.HeldBufferBytes + _handshake.HeldBufferBytes + _outgoingHandshake.Capacity + _appData.Capacity + _earlyData.Capacity;
 
+    /// <summary>Tests: the key schedule, to check which secrets are still held.</summary>
+    internal TlsKeySchedule? ScheduleForTest => _schedule;
+
     /// <summary>Gives emptied input buffers back to the pool (zeroed) once every record of this Feed is processed.</summary>
     private void ReleaseIdleBuffers()
     {

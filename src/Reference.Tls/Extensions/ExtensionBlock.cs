@@ -137,32 +137,33 @@ internal static class ExtensionBlock
         const int LinearScanLimit = 32;
         if (seen is null && list.Count < LinearScanLimit)
         {
-            return list.Exists(e => e.Type == type);
+            return Find(list, type) is not null;
         }
 
         seen ??= [.. list.Select(e => e.Type)];
         return !seen.Add(type);
     }
 
-    public static void Write(TlsWriter writer, IEnumerable<Extension> extensions)
+    public static void Write(TlsWriter writer, IReadOnlyList<Extension> extensions)
     {
         var mark = writer.BeginVector(2);
-        foreach (var e in extensions)
+        for (int i = 0; i < extensions.Count; i++)
         {
-            writer.WriteU16((ushort)e.Type);
-            writer.WriteVector16(e.Data);
+            writer.WriteU16((ushort)extensions[i].Type);
+            writer.WriteVector16(extensions[i].Data);
         }
 
         writer.EndVector(mark);
     }
 
+    // Indexed loops, not foreach: foreach over the interface would box List's enumerator on every lookup.
     public static byte[]? Find(IReadOnlyList<Extension> list, ExtensionType type)
     {
-        foreach (var e in list)
+        for (int i = 0; i < list.Count; i++)
         {
-            if (e.Type == type)
+            if (list[i].Type == type)
             {
-                return e.Data;
+                return list[i].Data;
             }
         }
 
@@ -175,8 +176,9 @@ internal static class ExtensionBlock
     /// </summary>
     public static void RejectUnsolicited(IReadOnlyList<Extension> response, IReadOnlyList<Extension> request, ExtensionType? exempt = null)
     {
-        foreach (var e in response)
+        for (int i = 0; i < response.Count; i++)
         {
+            var e = response[i];
             //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2
             //# Implementations MUST NOT send extension responses if the remote
             //# endpoint did not send the corresponding extension requests, with the

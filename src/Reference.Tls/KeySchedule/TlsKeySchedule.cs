@@ -182,6 +182,24 @@ internal sealed class TlsKeySchedule : IDisposable
     }
 
     /// <summary>
+    /// Erases both handshake traffic secrets once the handshake is over (both Finished messages checked and the
+    /// application keys installed): nothing derives from them afterwards.
+    /// </summary>
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-7.1
+    //# Once all the values which are to be derived from a given secret have
+    //# been computed, that secret SHOULD be erased.
+    public void EraseHandshakeTrafficSecrets()
+    {
+        if (_stage != Stage.Resumption)
+        {
+            throw TlsErrors.Internal($"key schedule: handshake traffic secrets are still needed in stage {_stage}");
+        }
+
+        Erase(ref _clientHandshakeTrafficSecret);
+        Erase(ref _serverHandshakeTrafficSecret);
+    }
+
+    /// <summary>
     /// The PSK binder over Transcript-Hash(Truncate(ClientHello)) (RFC 8446 §4.2.11.2): an HMAC like
     /// Finished, keyed from binder_key = Derive-Secret(Early Secret, "res binder" | "ext binder", "").
     /// </summary>

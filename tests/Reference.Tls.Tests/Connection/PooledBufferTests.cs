@@ -72,6 +72,27 @@ public class PooledBufferTests
         Assert.Equal(0, pair.Server.HeldBufferBytesForTest);
     }
 
+    //= https://www.rfc-editor.org/rfc/rfc8446#section-7.1
+    //= type=test
+    //# Once all the values which are to be derived from a given secret have
+    //# been computed, that secret SHOULD be erased.
+    [Fact]
+    public void Handshake_traffic_secrets_are_erased_once_the_handshake_is_over()
+    {
+        var (c, s) = InMemoryPair.Configs(server: s => s with { SessionTicketKey = EarlyDataHarness.TicketKey });
+        using var pair = new InMemoryPair(c, s);
+        pair.Pump();
+
+        foreach (var schedule in new[] { pair.Client.ScheduleForTest!, pair.Server.ScheduleForTest! })
+        {
+            Assert.Equal(TlsErrorType.Internal, Assert.Throws<TlsException>(() => schedule.ClientHandshakeTrafficSecret).ErrorType);
+            Assert.Equal(TlsErrorType.Internal, Assert.Throws<TlsException>(() => schedule.ServerHandshakeTrafficSecret).ErrorType);
+            Assert.Contains(schedule.ResumptionMasterSecret, b => b != 0); // what tickets still need is kept
+        }
+
+        Assert.NotEmpty(pair.Client.ReceivedSessions);
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(RecordLayer.MaxPlaintext)]
