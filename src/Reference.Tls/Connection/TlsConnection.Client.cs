@@ -138,7 +138,7 @@ public sealed partial class TlsConnection
     private ClientHello BuildClientHello(byte[] random, byte[] sessionId, byte[]? cookie)
     {
         var policy = _config.Policy;
-        var ext = new List<Extension>
+        var ext = new List<Extension>(12)
         {
             //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.1
             //# Implementations of this specification MUST send this extension in the
@@ -270,8 +270,21 @@ public sealed partial class TlsConnection
         }
 
         const ushort RenegotiationInfoScsv = 0x00FF;
-        var wire = policy.WireCipherSuites.Where(c => !CipherSuiteSpec.TryGet(c, out _) || _config.CipherSuites.Contains((CipherSuite)c));
-        return policy.OffersTls12Suites ? [.. wire, RenegotiationInfoScsv] : [.. wire];
+        var wire = new List<ushort>(policy.WireCipherSuites.Count + 1);
+        foreach (ushort c in policy.WireCipherSuites)
+        {
+            if (!CipherSuiteSpec.TryGet(c, out _) || _config.CipherSuites.Contains((CipherSuite)c))
+            {
+                wire.Add(c);
+            }
+        }
+
+        if (policy.OffersTls12Suites)
+        {
+            wire.Add(RenegotiationInfoScsv);
+        }
+
+        return wire;
     }
 
     /// <summary>Checks shared by ServerHello and HelloRetryRequest (RFC 8446 §4.1.3, §4.1.4); returns the suite.</summary>
