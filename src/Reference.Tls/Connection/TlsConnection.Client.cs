@@ -138,7 +138,7 @@ public sealed partial class TlsConnection
     private ClientHello BuildClientHello(byte[] random, byte[] sessionId, byte[]? cookie)
     {
         var policy = _config.Policy;
-        var ext = new List<Extension>
+        var ext = new List<Extension>(12)
         {
             //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.1
             //# Implementations of this specification MUST send this extension in the

@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Reference.Tls.Wire;
 
@@ -15,15 +17,14 @@ internal static class SupportedVersionsExtension
 {
     public static byte[] EncodeClient(IReadOnlyList<ushort> versions)
     {
-        var w = new TlsWriter(16);
-        var m = w.BeginVector(1);
-        foreach (var v in versions)
+        var encoded = new byte[1 + (2 * versions.Count)];
+        encoded[0] = checked((byte)(2 * versions.Count));
+        for (int i = 0; i < versions.Count; i++)
         {
-            w.WriteU16(v);
+            BinaryPrimitives.WriteUInt16BigEndian(encoded.AsSpan(1 + (2 * i)), versions[i]);
         }
 
-        w.EndVector(m);
-        return w.ToArray();
+        return encoded;
     }
 
     public static List<ushort> DecodeClient(ReadOnlySpan<byte> data)
@@ -54,17 +55,23 @@ internal static class SupportedVersionsExtension
 /// <summary>A u16-prefixed list of u16 code points: supported_groups (§4.2.7), signature_algorithms (§4.2.3).</summary>
 internal static class U16ListExtension
 {
-    public static byte[] Encode<T>(IReadOnlyList<T> values) where T : Enum
+    // Written straight into the exact array: no writer, no copy, and no boxing of each enum value.
+    public static byte[] Encode<T>(IReadOnlyList<T> values) where T : struct, Enum
     {
-        var w = new TlsWriter(2 + (2 * values.Count));
-        var m = w.BeginVector(2);
-        foreach (var v in values)
+        if (Unsafe.SizeOf<T>() != sizeof(ushort))
         {
-            w.WriteU16(Convert.ToUInt16(v, System.Globalization.CultureInfo.InvariantCulture));
+            throw TlsErrors.Internal($"{typeof(T).Name} is not a u16 code point");
         }
 
-        w.EndVector(m);
-        return w.ToArray();
+        var encoded = new byte[2 + (2 * values.Count)];
+        BinaryPrimitives.WriteUInt16BigEndian(encoded, checked((ushort)(2 * values.Count)));
+        for (int i = 0; i < values.Count; i++)
+        {
+            T value = values[i];
+            BinaryPrimitives.WriteUInt16BigEndian(encoded.AsSpan(2 + (2 * i)), Unsafe.As<T, ushort>(ref value));
+        }
+
+        return encoded;
     }
 
     public static List<ushort> Decode(ReadOnlySpan<byte> data, string name)
