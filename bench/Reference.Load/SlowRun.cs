@@ -14,7 +14,7 @@ internal static class SlowRun
         using var server = new ServerProcess(dir, handshakeTimeout);
         var config = pki.ClientConfig();
         using var cap = new CancellationTokenSource(handshakeTimeout + TimeSpan.FromMinutes(2));
-        await Clients.Echo(server.Port, config, 1024, Task.CompletedTask, cap.Token); // JIT both sides
+        await Normal(server.Port, config, normal, cap.Token); // JIT and thread-pool ramp-up on both sides
         var alone = await Normal(server.Port, config, normal, cap.Token);
         var trickling = Enumerable.Range(0, slow).Select(_ => Clients.TrickleClientHello(server.Port, config, interval, cap.Token)).ToList();
         await Task.Delay(TimeSpan.FromSeconds(2), cap.Token);
