@@ -30,13 +30,13 @@ public sealed partial class TlsConnection
     {
         var hello = ClientHello.Parse(message[4..]);
         CheckClientHello(hello);
+        CheckPreSharedKeyOffer(hello);
+        ServerNoteEarlyDataOffer(hello);
         if (_sentHelloRetry)
         {
             CheckUnchangedAfterHelloRetry(hello);
         }
 
-        CheckPreSharedKeyOffer(hello);
-        ServerNoteEarlyDataOffer(hello);
         var choice = Negotiate(hello);
         if (_sentHelloRetry)
         {

@@ -135,6 +135,7 @@ internal static class ExtensionBlock
     private static bool IsDuplicate(List<Extension> list, ref HashSet<ExtensionType>? seen, ExtensionType type)
     {
         const int LinearScanLimit = 32;
+        // Stryker disable once Equality,Logical,Boolean : performance only; both paths find the same duplicates.
         if (seen is null && list.Count < LinearScanLimit)
         {
             return Find(list, type) is not null;

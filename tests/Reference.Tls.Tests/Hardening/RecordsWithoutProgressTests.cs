@@ -120,6 +120,18 @@ public class RecordsWithoutProgressTests
         return -1;
     }
 
+    /// <summary>user_canceled is ignored (the peer is expected to close next), so it counts as no progress too.</summary>
+    [Fact]
+    public void Ignored_user_canceled_alerts_count_toward_the_bound()
+    {
+        using var s = new Scenario();
+        s.ServerFlight();
+        var userCanceled = Bytes.Record(ContentType.Alert, [1, (byte)AlertDescription.UserCanceled]);
+        s.Server.Feed(Repeat(userCanceled, TlsConnection.MaxRecordsWithoutProgress));
+        Assert.False(s.Server.HasPendingOutput);
+        Fatal.OnFeed(s.Server, AlertDescription.UnexpectedMessage, userCanceled, s.ServerKeys);
+    }
+
     //= https://www.rfc-editor.org/rfc/rfc8446#section-5.1
     //= type=test
     //# Zero-length

@@ -381,7 +381,10 @@ public class MalformedClientHelloTests
             Scenario.ClientHelloRecord(SecondHello(NamedGroup.Secp256r1, random: Enumerable.Repeat((byte)3, 32).ToArray())));
     }
 
-    /// <summary>One change to the second ClientHello each; every one is outside RFC 8446 §4.1.2's list.</summary>
+    /// <summary>
+    /// One change to the second ClientHello each; every one is outside RFC 8446 §4.1.2's list. (An added
+    /// early_data has its own rule and message: EarlyDataTests.A_server_refuses_early_data_in_the_second_client_hello.)
+    /// </summary>
     private static readonly Dictionary<string, Func<ClientHello, ClientHello>> IllegalSecondHelloChanges = new()
     {
         ["legacy_version"] = h => Scenario.With(h, version: 0x0302),
@@ -393,7 +396,6 @@ public class MalformedClientHelloTests
         ["extension added"] = h => Scenario.With(h, extensions: [new Extension((ExtensionType)0x7A7A, []), .. h.Extensions]),
         ["extension contents"] = h => Scenario.With(h, extensions: h.Extensions.Select(e => e.Type == ExtensionType.SupportedGroups
             ? new Extension(e.Type, [0, 2, 0, 0x17]) : e).ToList()),
-        ["early_data added"] = h => Scenario.With(h, extensions: [.. h.Extensions, new Extension(ExtensionType.EarlyData, [])]),
         ["cookie not asked for"] = h => Scenario.With(h, extensions: [.. h.Extensions, new Extension(ExtensionType.Cookie, [0, 1, 7])]),
     };
 
