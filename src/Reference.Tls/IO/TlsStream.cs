@@ -137,19 +137,37 @@ public sealed class TlsStream : Stream
                 _connection.Feed(_readBuffer.AsSpan(0, n));
             }
         }
-        catch (TlsException) when (_connection!.BlindingDelay > TimeSpan.Zero && _blinding == BlindingMode.BuiltIn)
+        catch (TlsException)
         {
-            // Blinding: the peer learns of the failure (the alert, the closed transport) only after a random delay.
-            await Task.Delay(_connection.BlindingDelay, ct).ConfigureAwait(false);
+            if (_connection!.BlindingDelay > TimeSpan.Zero && _blinding == BlindingMode.BuiltIn)
+            {
+                // Blinding: the peer learns of the failure (the alert, the closed transport) only after a random delay.
+                await Task.Delay(_connection.BlindingDelay, ct).ConfigureAwait(false);
+            }
+
+            await FlushAlertAsync<TIo>(ct).ConfigureAwait(false);
             throw;
         }
-        finally
+
+        // The engine's answer to acceptable bytes (handshake messages, a KeyUpdate, close_notify) goes out.
+        await FlushOutputAsync<TIo>(ct).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>
+    /// Sends the alert of a failure the engine found, best effort: if the peer has gone (or closed the transport
+    /// during a blinding delay), the failure the caller sees stays the one the engine found, not the failed write.
+    /// </summary>
+    private async ValueTask FlushAlertAsync<TIo>(CancellationToken ct)
+        where TIo : struct, IIoAdapter
+    {
+        try
         {
-            // Whether or not the bytes were acceptable, the engine's answer (maybe an alert) goes out.
             await FlushOutputAsync<TIo>(ct).ConfigureAwait(false);
         }
-
-        return true;
+        catch (TlsException e) when (e.ErrorType == TlsErrorType.IO)
+        {
+        }
     }
 
     /// <summary>Writes the engine's pending output, in order, under the write lock.</summary>

@@ -6,7 +6,7 @@ namespace Reference.Tls;
 /// A pre-shared key a client can offer: a session ticket received from a server (resumption), or a key
 /// agreed out of band (<see cref="External"/>). Holds secret material: keep it as you would a private key.
 /// </summary>
-public sealed class TlsSession
+public sealed partial class TlsSession
 {
     private TlsSession(byte[] identity, byte[] secret, CipherSuite suite, bool resumption)
     {
