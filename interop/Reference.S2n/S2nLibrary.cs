@@ -7,7 +7,7 @@ namespace Reference.S2n;
 /// <summary>
 /// Finds, loads and initialises the real C s2n-tls shared library once per process.
 /// Location order: the S2N_LIBRARY environment variable, else the project's
-/// <c>shared/s2n/get-s2n.sh</c> (beside the repository root) run into <c>&lt;repo&gt;/.s2n</c>.
+/// <c>interop/get-s2n</c> script run into <c>&lt;repo&gt;/.s2n</c> (it downloads aws-crt from the npm registry once).
 /// A missing library is an error, never a silent skip: interop tests must fail loudly.
 /// </summary>
 public static class S2nLibrary
@@ -99,7 +99,7 @@ public static class S2nLibrary
             return Path.GetFullPath(fromEnv);
         }
         string repo = FindRepositoryRoot();
-        string script = Path.GetFullPath(Path.Combine(repo, "..", "shared", "s2n", "get-s2n.sh"));
+        string script = Path.Combine(repo, "interop", "get-s2n");
         if (!File.Exists(script))
             throw new FileNotFoundException($"neither S2N_LIBRARY is set nor {script} exists");
         return RunFetchScript(script, Path.Combine(repo, ".s2n"));
