@@ -105,16 +105,23 @@ public static class S2nLibrary
         return RunFetchScript(script, Path.Combine(repo, ".s2n"));
     }
 
-    /// <summary>Walks up from the running assembly to the folder holding Reference.sln.</summary>
+    /// <summary>
+    /// Walks up from the running assembly, then from the working directory (an installed `reference` tool run
+    /// inside a clone), to the folder holding Reference.sln.
+    /// </summary>
     internal static string FindRepositoryRoot()
     {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        foreach (string start in new[] { AppContext.BaseDirectory, Environment.CurrentDirectory })
         {
-            if (File.Exists(Path.Combine(dir.FullName, "Reference.sln")))
-                return dir.FullName;
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, "Reference.sln")))
+                    return dir.FullName;
+            }
         }
         throw new DirectoryNotFoundException(
-            $"no folder containing Reference.sln above {AppContext.BaseDirectory}");
+            "S2N_LIBRARY is not set and there is no Reference clone here to fetch C s2n-tls with; " +
+            "run `bash interop/get-s2n` in a clone and set S2N_LIBRARY to the path it prints");
     }
 
     private static string RunFetchScript(string script, string outDir)

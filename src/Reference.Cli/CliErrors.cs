@@ -47,6 +47,7 @@ internal static class CliErrors
         TimeoutException t => (ExitCode.Timeout, $"timeout: {t.Message}"),
         IOException io when io.InnerException is SocketException s => (ExitCode.Network, $"network error: {s.Message} ({s.SocketErrorCode})"),
         IOException or UnauthorizedAccessException => (ExitCode.Config, $"file error: {e.Message}"),
+        InvalidOperationException { InnerException: IOException } u => (ExitCode.Config, u.Message),
         ArgumentException a => (ExitCode.Usage, a.Message),
         CryptographicException => (ExitCode.Config, $"could not use a key or certificate: {e.Message}"),
         _ => (ExitCode.Internal, $"internal error ({e.GetType().Name}): {e.Message}"),

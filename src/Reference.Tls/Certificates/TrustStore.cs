@@ -53,6 +53,7 @@ public sealed class TrustStore
     /// <summary>Whether <paramref name="certificateDer"/> is one of the trust anchors, byte for byte.</summary>
     internal bool IsTrustAnchor(byte[] certificateDer) => _rootsDer.Any(root => root.AsSpan().SequenceEqual(certificateDer));
 
+    /// <summary>A trust store of the CERTIFICATE blocks in a PEM file.</summary>
     public static TrustStore FromPemFile(string path) => FromPem(Pem.ReadFile(path, "trust store"));
 
     /// <summary>

@@ -20,6 +20,7 @@ public sealed class TlsStream : Stream
     private BlindingMode _blinding;
     private bool _disposed;
 
+    /// <summary>TLS over <paramref name="innerStream"/>; disposing this stream disposes it unless <paramref name="leaveInnerStreamOpen"/>.</summary>
     public TlsStream(Stream innerStream, bool leaveInnerStreamOpen = false)
     {
         ArgumentNullException.ThrowIfNull(innerStream);
@@ -30,15 +31,18 @@ public sealed class TlsStream : Stream
     /// <summary>The engine under this stream (negotiated parameters, key updates).</summary>
     public TlsConnection Connection => _connection ?? throw TlsErrors.Usage("not authenticated yet");
 
+    /// <summary>What the handshake negotiated; null before it completes.</summary>
     public ConnectionInfo? ConnectionInfo => _connection?.Info;
 
     /// <summary>RFC 8446 §7.5 keying material; see <see cref="TlsConnection.ExportKeyingMaterial(string, ReadOnlySpan{byte}, int)"/>.</summary>
     public byte[] ExportKeyingMaterial(string label, ReadOnlySpan<byte> context, int length) =>
         Connection.ExportKeyingMaterial(label, context, length);
 
+    /// <summary>Runs the client handshake for <paramref name="serverName"/>.</summary>
     public void AuthenticateAsClient(TlsConfig config, string? serverName = null) =>
         HandshakeAsync<SyncIoAdapter>(TlsConnection.CreateClient(config, serverName), default).AsTask().GetAwaiter().GetResult();
 
+    /// <summary>Runs the client handshake for <paramref name="serverName"/>.</summary>
     public Task AuthenticateAsClientAsync(TlsConfig config, string? serverName = null, CancellationToken cancellationToken = default) =>
         HandshakeAsync<AsyncIoAdapter>(TlsConnection.CreateClient(config, serverName), cancellationToken).AsTask();
 
@@ -84,9 +88,11 @@ public sealed class TlsStream : Stream
         }
     }
 
+    /// <summary>Runs the server handshake.</summary>
     public void AuthenticateAsServer(TlsConfig config) =>
         HandshakeAsync<SyncIoAdapter>(TlsConnection.CreateServer(config), default).AsTask().GetAwaiter().GetResult();
 
+    /// <summary>Runs the server handshake.</summary>
     public Task AuthenticateAsServerAsync(TlsConfig config, CancellationToken cancellationToken = default) =>
         HandshakeAsync<AsyncIoAdapter>(TlsConnection.CreateServer(config), cancellationToken).AsTask();
 
@@ -275,6 +281,7 @@ public sealed class TlsStream : Stream
     /// <summary>Sends close_notify. Reading may continue until the peer closes too.</summary>
     public Task ShutdownAsync(CancellationToken cancellationToken = default) => ShutdownCoreAsync<AsyncIoAdapter>(cancellationToken).AsTask();
 
+    /// <summary>Sends close_notify. Reading may continue until the peer closes too.</summary>
     public void Shutdown() => ShutdownCoreAsync<SyncIoAdapter>(default).AsTask().GetAwaiter().GetResult();
 
     private async ValueTask ShutdownCoreAsync<TIo>(CancellationToken ct)
@@ -299,8 +306,10 @@ public sealed class TlsStream : Stream
         await FlushOutputAsync<AsyncIoAdapter>(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <inheritdoc/>
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
+    /// <inheritdoc/>
     public override int Read(Span<byte> buffer)
     {
         var rented = ArrayPool<byte>.Shared.Rent(buffer.Length);
@@ -316,41 +325,57 @@ public sealed class TlsStream : Stream
         }
     }
 
+    /// <inheritdoc/>
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadCoreAsync<AsyncIoAdapter>(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
+    /// <inheritdoc/>
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
         ReadCoreAsync<AsyncIoAdapter>(buffer, cancellationToken);
 
+    /// <inheritdoc/>
     public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
+    /// <inheritdoc/>
     public override void Write(ReadOnlySpan<byte> buffer) =>
         WriteCoreAsync<SyncIoAdapter>(buffer.ToArray(), default).AsTask().GetAwaiter().GetResult();
 
+    /// <inheritdoc/>
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         WriteCoreAsync<AsyncIoAdapter>(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
+    /// <inheritdoc/>
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) =>
         WriteCoreAsync<AsyncIoAdapter>(buffer, cancellationToken);
 
+    /// <inheritdoc/>
     public override void Flush() => _inner.Flush();
 
+    /// <inheritdoc/>
     public override Task FlushAsync(CancellationToken cancellationToken) => _inner.FlushAsync(cancellationToken);
 
+    /// <inheritdoc/>
     public override bool CanRead => !_disposed && _inner.CanRead;
 
+    /// <inheritdoc/>
     public override bool CanWrite => !_disposed && _inner.CanWrite;
 
+    /// <inheritdoc/>
     public override bool CanSeek => false;
 
+    /// <inheritdoc/>
     public override long Length => throw new NotSupportedException();
 
+    /// <inheritdoc/>
     public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
+    /// <inheritdoc/>
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
 
+    /// <inheritdoc/>
     public override void SetLength(long value) => throw new NotSupportedException();
 
+    /// <inheritdoc/>
     protected override void Dispose(bool disposing)
     {
         if (disposing && !_disposed)
