@@ -29,7 +29,7 @@ internal static class InProcess
             // Closing the sockets unblocks threads stuck in a read or write (the hang is still the failure).
             serverSide.Abort();
             clientSide.Abort();
-            return new Outcome(Outcome.Fail, elapsed, $"hang: no result within {timeout.TotalSeconds}s");
+            return new Outcome(Outcome.Fail, elapsed, $"timeout: no result within {timeout.TotalSeconds}s");
         }
         string? failure = serverSide.Failure ?? clientSide.Failure;
         return failure is null

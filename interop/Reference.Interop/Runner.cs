@@ -87,7 +87,7 @@ internal static partial class Runner
         {
             clientProcess.Kill();
             serverProcess.Kill();
-            return new Outcome(Outcome.Fail, elapsed, $"hang: no result within {timeout.TotalSeconds}s; client: {clientProcess.Log} server: {serverProcess.Log}");
+            return new Outcome(Outcome.Fail, elapsed, $"timeout: no result within {timeout.TotalSeconds}s; client: {clientProcess.Log} server: {serverProcess.Log}");
         }
         if (clientProcess.ExitCode == Program.Unsupported || serverProcess.ExitCode == Program.Unsupported)
             return new Outcome(Outcome.NotAvailable, elapsed, "an endpoint reported the scenario unsupported");

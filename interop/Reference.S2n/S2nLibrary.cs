@@ -7,7 +7,7 @@ namespace Reference.S2n;
 /// <summary>
 /// Finds, loads and initialises the real C s2n-tls shared library once per process.
 /// Location order: the S2N_LIBRARY environment variable, else the project's
-/// <c>shared/s2n/get-s2n.sh</c> (beside the repository root) run into <c>&lt;repo&gt;/.s2n</c>.
+/// <c>interop/get-s2n</c> script run into <c>&lt;repo&gt;/.s2n</c> (it downloads aws-crt from the npm registry once).
 /// A missing library is an error, never a silent skip: interop tests must fail loudly.
 /// </summary>
 public static class S2nLibrary
@@ -99,22 +99,29 @@ public static class S2nLibrary
             return Path.GetFullPath(fromEnv);
         }
         string repo = FindRepositoryRoot();
-        string script = Path.GetFullPath(Path.Combine(repo, "..", "shared", "s2n", "get-s2n.sh"));
+        string script = Path.Combine(repo, "interop", "get-s2n");
         if (!File.Exists(script))
             throw new FileNotFoundException($"neither S2N_LIBRARY is set nor {script} exists");
         return RunFetchScript(script, Path.Combine(repo, ".s2n"));
     }
 
-    /// <summary>Walks up from the running assembly to the folder holding Reference.sln.</summary>
+    /// <summary>
+    /// Walks up from the running assembly, then from the working directory (an installed `reference` tool run
+    /// inside a clone), to the folder holding Reference.sln.
+    /// </summary>
     internal static string FindRepositoryRoot()
     {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        foreach (string start in new[] { AppContext.BaseDirectory, Environment.CurrentDirectory })
         {
-            if (File.Exists(Path.Combine(dir.FullName, "Reference.sln")))
-                return dir.FullName;
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, "Reference.sln")))
+                    return dir.FullName;
+            }
         }
         throw new DirectoryNotFoundException(
-            $"no folder containing Reference.sln above {AppContext.BaseDirectory}");
+            "S2N_LIBRARY is not set and there is no Reference clone here to fetch C s2n-tls with; " +
+            "run `bash interop/get-s2n` in a clone and set S2N_LIBRARY to the path it prints");
     }
 
     private static string RunFetchScript(string script, string outDir)

@@ -1,6 +1,7 @@
 using Reference.Proofs;
 
-// Usage: report [--bound N] [--out PATH]. Runs every proof, writes proofs/report.md, prints it;
+// Usage: report [--bound N] [--out PATH]. Runs every proof and prints the report; writes it only to the PATH
+// given (proofs/report.md, the committed report, is rewritten only when named: --out proofs/report.md);
 // exits 1 if any proof fails or any mutation goes uncaught, 2 on bad usage.
 if (args.Length == 0 || args[0] != "report")
 {
@@ -30,10 +31,13 @@ try
 {
     var run = ProofRun.Execute(bound);
     var markdown = Report.Markdown(run);
-    var path = output ?? Path.Combine(RepoRoot.Find(), "proofs", "report.md");
-    File.WriteAllText(path, markdown);
     Console.WriteLine(markdown);
-    Console.WriteLine($"wrote {path}");
+    if (output is not null)
+    {
+        File.WriteAllText(output, markdown);
+        Console.WriteLine($"wrote {output}");
+    }
+
     return run.AllPassed ? 0 : 1;
 }
 catch (Exception e)

@@ -7,7 +7,7 @@ namespace Reference.Proofs;
 
 /// <summary>
 /// Points the Microsoft.Z3 wrapper at a native libz3. The NuGet package ships none for Linux, so we use
-/// the shim over Debian's libz3-4 that ../shared/z3/get-z3.sh builds. Any failure here throws: a proof
+/// the shim over Debian's libz3-4 that proofs/get-z3 builds. Any failure here throws: a proof
 /// that cannot run must fail, never pass or skip.
 /// </summary>
 internal static class Z3Native
@@ -93,7 +93,7 @@ internal static class Z3Native
         }
 
         var repo = RepoRoot.Find();
-        var script = Path.GetFullPath(Path.Combine(repo, "..", "shared", "z3", "get-z3.sh"));
+        var script = Path.Combine(repo, "proofs", "get-z3");
         if (!File.Exists(script))
         {
             throw new InvalidOperationException($"Z3 shim script not found at {script} (set Z3_SHIM to a libz3.so)");
@@ -107,14 +107,14 @@ internal static class Z3Native
         var info = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
         info.ArgumentList.Add(script);
         info.ArgumentList.Add(outDir);
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("could not start bash for get-z3.sh");
+        using var process = Process.Start(info) ?? throw new InvalidOperationException("could not start bash for proofs/get-z3");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEnd();
         process.WaitForExit();
         var lines = stdout.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (process.ExitCode != 0 || lines.Length == 0 || !File.Exists(lines[^1]))
         {
-            throw new InvalidOperationException($"get-z3.sh failed (exit {process.ExitCode}): {stderr.Trim()}");
+            throw new InvalidOperationException($"proofs/get-z3 failed (exit {process.ExitCode}): {stderr.Trim()}");
         }
 
         return lines[^1];

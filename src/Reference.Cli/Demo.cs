@@ -76,7 +76,7 @@ internal static class Demo
         });
         await using var tls = new TlsStream(new NetworkStream(serverSocket, ownsSocket: false));
         await tls.AuthenticateAsServerAsync(new TlsConfig { Certificate = CertificateKeyPair.FromPem(pki.ServerChainPem, pki.ServerKeyPem), HandshakeObserver = Trace(output, "our server") });
-        Endpoints.PrintInfo(tls.ConnectionInfo!, output);
+        PrintInfo(tls.ConnectionInfo!, output);
         var request = await ReadUntilCloseAsync(tls);
         output.WriteLine($"   our server received \"{request}\"");
         await tls.WriteAsync(Encoding.ASCII.GetBytes(FromServer));
@@ -109,7 +109,7 @@ internal static class Demo
         });
         await using var tls = new TlsStream(tcp.GetStream());
         await tls.AuthenticateAsClientAsync(new TlsConfig { TrustStore = TrustStore.FromPem(pki.CaPem), HandshakeObserver = Trace(output, "our client") }, "localhost");
-        Endpoints.PrintInfo(tls.ConnectionInfo!, output);
+        PrintInfo(tls.ConnectionInfo!, output);
         await tls.WriteAsync(Encoding.ASCII.GetBytes(FromClient));
         var reply = await ReadUntilCloseAsync(tls);
         output.WriteLine($"   our client received \"{reply}\"");
@@ -152,5 +152,13 @@ internal static class Demo
         {
             throw new IOException(what);
         }
+    }
+
+    private static void PrintInfo(ConnectionInfo info, TextWriter writer)
+    {
+        writer.WriteLine($"   version: {info.Version}, cipher suite: {info.CipherSuite}, group: {info.Group}" +
+            $"{(info.HelloRetryRequest ? " (after HelloRetryRequest)" : "")}");
+        writer.WriteLine($"   server signature: {info.ServerSignatureScheme}" +
+            $"{(info.ClientSignatureScheme is { } c ? $", client signature: {c}" : "")}, ALPN: {info.ApplicationProtocol ?? "none"}");
     }
 }

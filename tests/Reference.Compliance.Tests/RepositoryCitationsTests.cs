@@ -16,7 +16,7 @@ public class RepositoryCitationsTests
     }
 
     [Fact]
-    public void Requirement_files_match_a_fresh_extraction_without_the_translation_lines()
+    public void Requirement_files_match_a_fresh_extraction_of_the_published_rfc()
     {
         var model = Analyzer.Analyze(TestRepo.RepoRoot);
         Assert.Equal(431, model.Requirements.Count);

@@ -14,13 +14,15 @@ namespace Reference.Compliance.Report;
 /// </summary>
 internal static class HtmlReport
 {
-    public static string Write(ComplianceModel model, IReadOnlyList<ComplianceError> errors, IReadOnlyList<string> warnings)
+    public static string Write(ComplianceModel model, IReadOnlyList<ComplianceError> errors, IReadOnlyList<string> warnings, ReportStamp? stamp = null)
     {
         var html = new StringBuilder();
         html.Append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n");
         html.Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
         html.Append("<title>RFC 8446 compliance report</title>\n<style>").Append(HtmlAssets.Css).Append("</style></head><body>\n");
         html.Append("<h1>RFC 8446 compliance report</h1>\n");
+        if (stamp is not null)
+            html.Append($"<p id=\"stamp\">commit <code>{Escape(stamp.Commit)}</code>, made {Escape(stamp.Date)}. Tested here means cited by a test, not run by this report.</p>\n");
         html.Append($"<p id=\"counts\">{model.Requirements.Count} requirements, {model.Citations.Count} citations, <span class=\"{(errors.Count > 0 ? "bad" : "good")}\">{errors.Count} errors</span>. ");
         html.Append("A requirement is <b>implemented+tested</b> when an implementation citation and a test citation overlap its sentence.</p>\n");
         WriteTotals(html, "All sections", model.Requirements, "totals-all");

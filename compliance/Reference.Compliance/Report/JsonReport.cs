@@ -8,12 +8,17 @@ namespace Reference.Compliance.Report;
 /// <summary>compliance/report/report.json: totals, every requirement with its status and citations, every citation, every error.</summary>
 internal static class JsonReport
 {
-    public static string Write(ComplianceModel model, IReadOnlyList<ComplianceError> errors, IReadOnlyList<string> warnings)
+    public static string Write(ComplianceModel model, IReadOnlyList<ComplianceError> errors, IReadOnlyList<string> warnings, ReportStamp? stamp = null)
     {
         using var stream = new MemoryStream();
         using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
         {
             json.WriteStartObject();
+            if (stamp is not null)
+            {
+                json.WriteString("commit", stamp.Commit);
+                json.WriteString("date", stamp.Date);
+            }
             WriteTotals(json, model);
             json.WriteNumber("citation_count", model.Citations.Count);
             json.WriteNumber("error_count", errors.Count);

@@ -22,8 +22,9 @@ internal static class ReportCommand
         {
             var directory = Path.Combine(root, ReportDirectory);
             Directory.CreateDirectory(directory);
-            File.WriteAllText(Path.Combine(directory, "report.json"), JsonReport.Write(model, errors, warnings));
-            File.WriteAllText(Path.Combine(directory, "index.html"), HtmlReport.Write(model, errors, warnings));
+            var stamp = ReportStamp.Of(root);
+            File.WriteAllText(Path.Combine(directory, "report.json"), JsonReport.Write(model, errors, warnings, stamp));
+            File.WriteAllText(Path.Combine(directory, "index.html"), HtmlReport.Write(model, errors, warnings, stamp));
             output.WriteLine($"report: {ReportDirectory}/index.html, {ReportDirectory}/report.json");
         }
         if (errors.Count > 0)

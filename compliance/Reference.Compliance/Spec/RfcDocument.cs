@@ -16,23 +16,7 @@ internal sealed class RfcDocument
 
     public static RfcDocument Parse(string text) => new(IetfParser.Parse(text));
 
-    public static RfcDocument Load(string path) => Parse(WithoutForeignLines(File.ReadAllText(path)));
-
-    /// <summary>
-    /// The project's copy of RFC 8446 carries interleaved lines of a Japanese translation; the published
-    /// RFC is ASCII. Those lines are blanked (keeping line numbers) so requirements and quotes are
-    /// matched against the RFC's own text only, as duvet would see it.
-    /// </summary>
-    public static string WithoutForeignLines(string text)
-    {
-        var lines = text.Split('\n');
-        for (int i = 0; i < lines.Length; i++)
-        {
-            if (lines[i].Any(c => c > 0x7F))
-                lines[i] = "";
-        }
-        return string.Join('\n', lines);
-    }
+    public static RfcDocument Load(string path) => Parse(File.ReadAllText(path));
 
     /// <summary>
     /// Looks a section up the way duvet does: exact id first, then with the

@@ -18,8 +18,8 @@ internal static class SpecIntegrity
         var nonAscii = Enumerable.Range(0, lines.Count).Where(i => lines[i].Any(c => c > 0x7F)).Select(i => i + 1).ToList();
         if (nonAscii.Count > 0)
         {
-            warnings.Add($"{relative}: {nonAscii.Count} non-ASCII lines (first at line {nonAscii[0]}, last at line {nonAscii[^1]}); " +
-                "they are not RFC 8446 text (the published RFC is ASCII) and are ignored for requirements and quotes");
+            warnings.Add($"{relative}: {nonAscii.Count} non-ASCII lines (first at line {nonAscii[0]}): not the published RFC 8446 " +
+                "text, which is ASCII; replace it with https://www.rfc-editor.org/rfc/rfc8446.txt");
         }
         return warnings;
     }

@@ -159,6 +159,7 @@ public sealed class CertificateKeyPair : IDisposable
         return signer.GenerateSignature();
     }
 
+    /// <summary>Releases the private key.</summary>
     public void Dispose()
     {
         if (!_disposed)

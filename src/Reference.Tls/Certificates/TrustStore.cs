@@ -76,6 +76,7 @@ public sealed class TrustStore
     /// <summary>How many verified chains are cached (tests).</summary>
     internal int VerifiedChainCount => _verified.Count;
 
+    /// <summary>A trust store of the CERTIFICATE blocks in a PEM file.</summary>
     public static TrustStore FromPemFile(string path) => FromPem(Pem.ReadFile(path, "trust store"));
 
     /// <summary>

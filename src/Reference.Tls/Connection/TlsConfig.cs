@@ -3,8 +3,11 @@ namespace Reference.Tls;
 /// <summary>How a server treats client certificates (s2n's S2N_CERT_AUTH_NONE / OPTIONAL / REQUIRED).</summary>
 public enum ClientAuthMode
 {
+    /// <summary>The server does not ask for a client certificate.</summary>
     None,
+    /// <summary>The server asks for one and verifies it if the client sends one.</summary>
     Optional,
+    /// <summary>The server asks for one and fails the handshake without a valid one.</summary>
     Required,
 }
 
@@ -21,6 +24,7 @@ public sealed record TlsConfig
     /// </summary>
     public static TlsConfig FromPolicy(string policyName) => FromPolicy(SecurityPolicies.Get(policyName));
 
+    /// <summary>Settings that take <paramref name="policy"/>'s suites, groups and signature schemes.</summary>
     public static TlsConfig FromPolicy(SecurityPolicy policy) => new()
     {
         Policy = policy,
@@ -357,6 +361,7 @@ public enum BlindingMode
 [Flags]
 public enum S2nQuirks
 {
+    /// <summary>Follow RFC 8446 everywhere.</summary>
     None = 0,
 
     /// <summary>Accept a ClientHello with legacy_version 0x0300 or lower (RFC 8446 D.5 requires protocol_version).</summary>
@@ -391,9 +396,12 @@ public enum EarlyDataStatus
     Rejected,
 }
 
+/// <summary>Which end of the connection this is.</summary>
 public enum TlsRole
 {
+    /// <summary>The end that sends the ClientHello.</summary>
     Client,
+    /// <summary>The end that answers it.</summary>
     Server,
 }
 
@@ -403,10 +411,13 @@ public readonly record struct HandshakeMessageEvent(bool Sent, string Message, i
 /// <summary>What the handshake negotiated.</summary>
 public sealed record ConnectionInfo
 {
+    /// <summary>The protocol version: always TLS 1.3.</summary>
     public string Version => "TLSv1.3";
 
+    /// <summary>The negotiated cipher suite.</summary>
     public CipherSuite CipherSuite { get; init; }
 
+    /// <summary>The key exchange group of the (EC)DHE or ML-KEM share.</summary>
     public NamedGroup Group { get; init; }
 
     /// <summary>The scheme the server signed with.</summary>
@@ -415,10 +426,13 @@ public sealed record ConnectionInfo
     /// <summary>The scheme the client signed with, when it authenticated.</summary>
     public SignatureScheme? ClientSignatureScheme { get; init; }
 
+    /// <summary>The ALPN protocol both peers agreed on, or null.</summary>
     public string? ApplicationProtocol { get; init; }
 
+    /// <summary>The host name the client sent in server_name, or null.</summary>
     public string? ServerName { get; init; }
 
+    /// <summary>Whether the server asked for another key share (HelloRetryRequest).</summary>
     public bool HelloRetryRequest { get; init; }
 
     /// <summary>The handshake was authenticated by a pre-shared key (a resumed session or an external PSK).</summary>

@@ -188,7 +188,9 @@ public sealed partial class TlsConnection
         //= https://www.rfc-editor.org/rfc/rfc8446#section-9.2
         //# Additionally, all implementations MUST support the use of the
         //# "server_name" extension with applications capable of using it.
-        if (_serverName is not null)
+        // RFC 6066 §3: "Literal IPv4 and IPv6 addresses are not permitted in "HostName"." An address is still
+        // checked against the certificate's IP address names; it is only left out of the ClientHello.
+        if (_serverName is not null && !System.Net.IPAddress.TryParse(_serverName, out _))
         {
             ext.Add(new(ExtensionType.ServerName, ServerNameExtension.Encode(_serverName)));
         }

@@ -34,6 +34,7 @@ public sealed partial class TlsConnection : IDisposable
         Role = role;
     }
 
+    /// <summary>Client or server.</summary>
     public TlsRole Role { get; }
 
     internal BlindingMode Blinding => _config.Blinding;
@@ -42,6 +43,7 @@ public sealed partial class TlsConnection : IDisposable
     //# In order to allow applications to implement this kind of
     //# processing, TLS implementations MUST provide a way for the
     //# application to determine if the handshake has completed.
+    /// <summary>Whether both Finished messages have been exchanged.</summary>
     public bool IsHandshakeComplete => _state == HandshakeState.Connected;
 
     /// <summary>The peer sent close_notify: no more application data will arrive.</summary>
@@ -64,13 +66,16 @@ public sealed partial class TlsConnection : IDisposable
     /// <summary>Bytes waiting to be sent to the peer.</summary>
     public ReadOnlySpan<byte> PendingOutput => _records.PendingOutput;
 
+    /// <summary>Whether the engine has bytes to send (see <see cref="PendingOutput"/>).</summary>
     public bool HasPendingOutput => !_records.PendingOutput.IsEmpty;
 
     /// <summary>Decrypted application data waiting to be read.</summary>
     public int AvailableApplicationData => _appData.Length;
 
+    /// <summary>Marks <paramref name="count"/> bytes of <see cref="PendingOutput"/> as sent.</summary>
     public void ConsumeOutput(int count) => _records.ConsumeOutput(count);
 
+    /// <summary>A client that will verify the server for <paramref name="serverName"/> (sent as server_name unless it is an IP address).</summary>
     public static TlsConnection CreateClient(TlsConfig config, string? serverName = null)
     {
         var connection = new TlsConnection(config, TlsRole.Client);
@@ -78,6 +83,7 @@ public sealed partial class TlsConnection : IDisposable
         return connection;
     }
 
+    /// <summary>A server with <paramref name="config"/> (it needs a certificate).</summary>
     public static TlsConnection CreateServer(TlsConfig config) => new(config, TlsRole.Server);
 
     /// <summary>Processes bytes received from the peer. Throws on a fatal error (after queueing the alert).</summary>
@@ -212,6 +218,7 @@ public sealed partial class TlsConnection : IDisposable
         IsWriteClosed = true;
     }
 
+    /// <summary>Erases the connection's secrets.</summary>
     public void Dispose()
     {
         _schedule?.Dispose();

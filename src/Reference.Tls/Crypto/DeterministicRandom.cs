@@ -22,8 +22,10 @@ public sealed class DeterministicRandom
     private ulong _counter;
     private int _used = 32;
 
+    /// <summary>A stream seeded with <paramref name="seed"/>.</summary>
     public DeterministicRandom(ReadOnlySpan<byte> seed) => _seed = seed.ToArray();
 
+    /// <summary>A stream seeded with the bytes of <paramref name="seed"/>.</summary>
     public DeterministicRandom(ulong seed)
         : this(BitConverter.IsLittleEndian ? BitConverter.GetBytes(BinaryPrimitives.ReverseEndianness(seed)) : BitConverter.GetBytes(seed))
     {

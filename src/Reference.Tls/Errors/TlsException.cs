@@ -23,6 +23,7 @@ public sealed class TlsException : Exception
     /// <summary>True when <see cref="Alert"/> was received from the peer rather than sent by us.</summary>
     public bool AlertFromPeer { get; }
 
+    /// <summary>The error type, the alert and the message (never secrets).</summary>
     public override string ToString() =>
         Alert is { } a ? $"{GetType().FullName} [{ErrorType}, alert {a}{(AlertFromPeer ? " from peer" : " sent")}]: {Message}" : $"{GetType().FullName} [{ErrorType}]: {Message}";
 }

@@ -21,6 +21,7 @@ public sealed class TlsStream : Stream
     private BlindingMode _blinding;
     private bool _disposed;
 
+    /// <summary>TLS over <paramref name="innerStream"/>; disposing this stream disposes it unless <paramref name="leaveInnerStreamOpen"/>.</summary>
     public TlsStream(Stream innerStream, bool leaveInnerStreamOpen = false)
     {
         ArgumentNullException.ThrowIfNull(innerStream);
@@ -31,15 +32,18 @@ public sealed class TlsStream : Stream
     /// <summary>The engine under this stream (negotiated parameters, key updates).</summary>
     public TlsConnection Connection => _connection ?? throw TlsErrors.Usage("not authenticated yet");
 
+    /// <summary>What the handshake negotiated; null before it completes.</summary>
     public ConnectionInfo? ConnectionInfo => _connection?.Info;
 
     /// <summary>RFC 8446 §7.5 keying material; see <see cref="TlsConnection.ExportKeyingMaterial(string, ReadOnlySpan{byte}, int)"/>.</summary>
     public byte[] ExportKeyingMaterial(string label, ReadOnlySpan<byte> context, int length) =>
         Connection.ExportKeyingMaterial(label, context, length);
 
+    /// <summary>Runs the client handshake for <paramref name="serverName"/>.</summary>
     public void AuthenticateAsClient(TlsConfig config, string? serverName = null) =>
         HandshakeAsync<SyncIoAdapter>(TlsConnection.CreateClient(config, serverName), default).AsTask().GetAwaiter().GetResult();
 
+    /// <summary>Runs the client handshake for <paramref name="serverName"/>.</summary>
     public Task AuthenticateAsClientAsync(TlsConfig config, string? serverName = null, CancellationToken cancellationToken = default) =>
         HandshakeAsync<AsyncIoAdapter>(TlsConnection.CreateClient(config, serverName), cancellationToken).AsTask();
 
@@ -85,9 +89,11 @@ public sealed class TlsStream : Stream
         }
     }
 
+    /// <summary>Runs the server handshake.</summary>
     public void AuthenticateAsServer(TlsConfig config) =>
         HandshakeAsync<SyncIoAdapter>(TlsConnection.CreateServer(config), default).AsTask().GetAwaiter().GetResult();
 
+    /// <summary>Runs the server handshake.</summary>
     public Task AuthenticateAsServerAsync(TlsConfig config, CancellationToken cancellationToken = default) =>
         HandshakeAsync<AsyncIoAdapter>(TlsConnection.CreateServer(config), cancellationToken).AsTask();
 
@@ -141,19 +147,37 @@ public sealed class TlsStream : Stream
                 _connection.Feed(_readBuffer.AsSpan(0, n));
             }
         }
-        catch (TlsException) when (_connection!.BlindingDelay > TimeSpan.Zero && _blinding == BlindingMode.BuiltIn)
+        catch (TlsException)
         {
-            // Blinding: the peer learns of the failure (the alert, the closed transport) only after a random delay.
-            await Task.Delay(_connection.BlindingDelay, ct).ConfigureAwait(false);
+            if (_connection!.BlindingDelay > TimeSpan.Zero && _blinding == BlindingMode.BuiltIn)
+            {
+                // Blinding: the peer learns of the failure (the alert, the closed transport) only after a random delay.
+                await Task.Delay(_connection.BlindingDelay, ct).ConfigureAwait(false);
+            }
+
+            await FlushAlertAsync<TIo>(ct).ConfigureAwait(false);
             throw;
         }
-        finally
+
+        // The engine's answer to acceptable bytes (handshake messages, a KeyUpdate, close_notify) goes out.
+        await FlushOutputAsync<TIo>(ct).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>
+    /// Sends the alert of a failure the engine found, best effort: if the peer has gone (or closed the transport
+    /// during a blinding delay), the failure the caller sees stays the one the engine found, not the failed write.
+    /// </summary>
+    private async ValueTask FlushAlertAsync<TIo>(CancellationToken ct)
+        where TIo : struct, IIoAdapter
+    {
+        try
         {
-            // Whether or not the bytes were acceptable, the engine's answer (maybe an alert) goes out.
             await FlushOutputAsync<TIo>(ct).ConfigureAwait(false);
         }
-
-        return true;
+        catch (TlsException e) when (e.ErrorType == TlsErrorType.IO)
+        {
+        }
     }
 
     /// <summary>Writes the engine's pending output, in order, under the write lock.</summary>
@@ -329,6 +353,7 @@ public sealed class TlsStream : Stream
     /// <summary>Sends close_notify. Reading may continue until the peer closes too.</summary>
     public Task ShutdownAsync(CancellationToken cancellationToken = default) => ShutdownCoreAsync<AsyncIoAdapter>(cancellationToken).AsTask();
 
+    /// <summary>Sends close_notify. Reading may continue until the peer closes too.</summary>
     public void Shutdown() => ShutdownCoreAsync<SyncIoAdapter>(default).AsTask().GetAwaiter().GetResult();
 
     private async ValueTask ShutdownCoreAsync<TIo>(CancellationToken ct)
@@ -353,44 +378,62 @@ public sealed class TlsStream : Stream
         await FlushOutputAsync<AsyncIoAdapter>(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <inheritdoc/>
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
+    /// <inheritdoc/>
     public override int Read(Span<byte> buffer) => ReadCore(buffer);
 
+    /// <inheritdoc/>
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadCoreAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
+    /// <inheritdoc/>
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
         ReadCoreAsync(buffer, cancellationToken);
 
+    /// <inheritdoc/>
     public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
+    /// <inheritdoc/>
     public override void Write(ReadOnlySpan<byte> buffer) => WriteCore(buffer);
 
+    /// <inheritdoc/>
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         WriteCoreAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
+    /// <inheritdoc/>
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) =>
         WriteCoreAsync(buffer, cancellationToken);
 
+    /// <inheritdoc/>
     public override void Flush() => _inner.Flush();
 
+    /// <inheritdoc/>
     public override Task FlushAsync(CancellationToken cancellationToken) => _inner.FlushAsync(cancellationToken);
 
+    /// <inheritdoc/>
     public override bool CanRead => !_disposed && _inner.CanRead;
 
+    /// <inheritdoc/>
     public override bool CanWrite => !_disposed && _inner.CanWrite;
 
+    /// <inheritdoc/>
     public override bool CanSeek => false;
 
+    /// <inheritdoc/>
     public override long Length => throw new NotSupportedException();
 
+    /// <inheritdoc/>
     public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
+    /// <inheritdoc/>
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
 
+    /// <inheritdoc/>
     public override void SetLength(long value) => throw new NotSupportedException();
 
+    /// <inheritdoc/>
     protected override void Dispose(bool disposing)
     {
         if (disposing && !_disposed)

@@ -3,7 +3,7 @@ namespace Reference.Tls;
 /// <summary>
 /// A named set of preferences, as C s2n-tls defines its security policies: cipher suites, groups and
 /// signature schemes in preference order, plus what its ClientHello advertises beyond TLS 1.3. Choose
-/// one with <see cref="SecurityPolicies.Get"/> and <see cref="TlsConfig.FromPolicy"/>.
+/// one with <see cref="SecurityPolicies.Get"/> and <see cref="TlsConfig.FromPolicy(SecurityPolicy)"/>.
 /// </summary>
 public sealed record SecurityPolicy
 {

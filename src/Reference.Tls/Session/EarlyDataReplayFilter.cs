@@ -14,6 +14,7 @@ public sealed class EarlyDataReplayFilter
     private readonly Dictionary<string, DateTime> _seen = new(StringComparer.Ordinal);
     private readonly Queue<(string Key, DateTime Expiry)> _expiries = new();
 
+    /// <summary>A filter that remembers at most <paramref name="capacity"/> ClientHellos.</summary>
     public EarlyDataReplayFilter(int capacity = 65_536)
     {
         if (capacity <= 0)

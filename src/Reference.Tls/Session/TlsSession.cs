@@ -6,7 +6,7 @@ namespace Reference.Tls;
 /// A pre-shared key a client can offer: a session ticket received from a server (resumption), or a key
 /// agreed out of band (<see cref="External"/>). Holds secret material: keep it as you would a private key.
 /// </summary>
-public sealed class TlsSession
+public sealed partial class TlsSession
 {
     private TlsSession(byte[] identity, byte[] secret, CipherSuite suite, bool resumption)
     {
@@ -54,16 +54,19 @@ public sealed class TlsSession
 
     internal uint AgeAdd { get; private init; }
 
-    /// <summary>
-    /// An externally established PSK (RFC 8446 §4.2.11): both peers configure the same identity and
-    /// secret; its hash is the suite's (SHA-256 unless a SHA-384 suite is named).
-    /// </summary>
     //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.11
     //# For externally established PSKs, the Hash algorithm MUST be set when
     //
     //= https://www.rfc-editor.org/rfc/rfc8446#section-2.2
     //# When PSKs are provisioned out of band, the PSK identity and the KDF hash
     //# algorithm to be used with the PSK MUST also be provisioned.
+    /// <summary>
+    /// An externally established PSK (RFC 8446 §4.2.11): both peers configure the same identity and
+    /// secret; its hash is the suite's (SHA-256 unless a SHA-384 suite is named).
+    /// </summary>
+    /// <param name="identity">The PSK identity both peers know it by (1 to 65535 bytes).</param>
+    /// <param name="secret">The shared secret.</param>
+    /// <param name="suite">The suite whose hash the PSK is bound to.</param>
     /// <param name="maxEarlyDataSize">
     /// The most 0-RTT bytes the PSK may carry (s2n's s2n_psk_configure_early_data); 0 for none. Early data
     /// with an external PSK uses exactly <paramref name="suite"/>, no ALPN, and both peers must allow it.

@@ -119,12 +119,12 @@ public sealed class InteropRunnerTests
         var results = new List<(string, string, string, Outcome)>
         {
             (Scenarios.Handshake, "ours", "s2n", new Outcome(Outcome.Pass, TimeSpan.FromSeconds(0.5), "ok")),
-            (Scenarios.Handshake, "s2n", "ours", new Outcome(Outcome.Fail, TimeSpan.FromSeconds(30), "hang: no result within 30s")),
+            (Scenarios.Handshake, "s2n", "ours", new Outcome(Outcome.Fail, TimeSpan.FromSeconds(30), "timeout: no result within 30s")),
             ("early_data", "openssl", "s2n", new Outcome(Outcome.NotAvailable, TimeSpan.Zero, Capabilities.NotAvailable("early_data", "openssl", "s2n")!)),
         };
         string matrix = Runner.FormatMatrix(results, ["ours", "s2n"]);
         Assert.Contains("1 passed, 1 failed, 1 n/a", matrix);
-        Assert.Contains("FAILED handshake s2n -> ours: hang", matrix);
+        Assert.Contains("FAILED handshake s2n -> ours: timeout", matrix);
         Assert.Contains("openssl s_client/s_server relay stdin/stdout", matrix);
     }
 
