@@ -109,7 +109,7 @@ internal static class ModelAcceptor
         return applicable;
     }
 
-    private static Expr Next<TState>(TraceEncoding e, List<ModelRule<TState>> rules, Func<TState, Expr> term, TState stuck, Expr state, Expr message, Expr sender)
+    public static Expr Next<TState>(TraceEncoding e, List<ModelRule<TState>> rules, Func<TState, Expr> term, TState stuck, Expr state, Expr message, Expr sender)
         where TState : struct, Enum
     {
         var ctx = e.Ctx;

@@ -1,8 +1,42 @@
 using Reference.Proofs;
 
-// Usage: report [--bound N] [--out PATH]. Runs every proof and prints the report; writes it only to the PATH
-// given (proofs/report.md, the committed report, is rewritten only when named: --out proofs/report.md);
+// Usage: report [--bound N] [--out PATH] | unbounded | negotiation. "report" runs every proof and prints the report;
+// it writes it only to the PATH given (proofs/report.md, the committed report, only with --out proofs/report.md);
 // exits 1 if any proof fails or any mutation goes uncaught, 2 on bad usage.
+// "unbounded" alone: only the unbounded proofs of the engine's table, one line each (a quick check).
+if (args is ["unbounded"])
+{
+    var results = UnboundedProofs.ProveTable(TableSpec.FromEngine());
+    foreach (var r in results)
+    {
+        Console.WriteLine($"{r.Verdict} {r.SolverTime.TotalMilliseconds:F0} ms {r.Property} {r.Counterexample}");
+    }
+
+    return results.All(r => r.Holds) ? 0 : 1;
+}
+
+// "negotiation": the negotiation specification proofs and their mutations, one line each.
+if (args is ["negotiation"])
+{
+    var proofs = new List<ProofResult>();
+    foreach (var decision in NegotiationProofs.Decisions)
+    {
+        foreach (var r in Z3Native.Run(() => NegotiationProofs.Prove(decision)))
+        {
+            Console.WriteLine($"{r.Verdict} {r.SolverTime.TotalMilliseconds:F0} ms {r.Property} {r.Counterexample}");
+            proofs.Add(r);
+        }
+    }
+
+    var mutants = NegotiationMutations.RunAll();
+    foreach (var m in mutants)
+    {
+        Console.WriteLine($"{(m.Caught ? "caught" : "NOT CAUGHT")} {m.SolverTime.TotalMilliseconds:F0} ms {m.Mutation.Name}: {m.Failure?.Property} {m.Failure?.Counterexample}");
+    }
+
+    return proofs.All(r => r.Holds) && mutants.All(m => m.Caught) ? 0 : 1;
+}
+
 if (args.Length == 0 || args[0] != "report")
 {
     Console.Error.WriteLine("usage: Reference.Proofs report [--bound N] [--out PATH]");

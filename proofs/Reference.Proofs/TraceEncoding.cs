@@ -104,6 +104,10 @@ internal sealed class TraceEncoding : IDisposable
     public BoolExpr AnyActive(SymbolicTrace t, Func<int, BoolExpr> violation) =>
         Ctx.MkOr(Enumerable.Range(0, Bound).Select(i => Ctx.MkAnd(Active(t, i), violation(i))).ToArray());
 
+    /// <summary>Position <paramref name="i"/> of a bounded trace as a property sees it.</summary>
+    public StepView ViewAt(SymbolicTrace t, int i) => new(this, t.Messages[i], t.Senders[i], (m, p) => SeenBefore(t, i, m, p),
+        Ctx.MkBool(i > 0), i > 0 ? t.Messages[i - 1] : Message(RfcMessage.ClientHello), i > 0 ? t.Senders[i - 1] : Sender(Party.Client));
+
     /// <summary>The enum member name of a constant of one of our sorts, as evaluated in a model.</summary>
     public static string Name(Expr value)
     {

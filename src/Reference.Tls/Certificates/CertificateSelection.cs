@@ -62,27 +62,18 @@ internal static class CertificateSelection
         Choose(chains, server, ourPreference, ClientTiers);
 
     /// <summary>The first scheme in our preference order that the peer offered and the key can sign with.</summary>
-    public static SignatureScheme? SchemeFor(CertificateKeyPair certificate, IReadOnlyCollection<ushort> peerOffered, IReadOnlyList<SignatureScheme> ourPreference)
-    {
-        foreach (var scheme in ourPreference)
-        {
-            //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.2.2
-            //# -  The server's end-entity certificate's public key (and associated
-            //# restrictions) MUST be compatible with the selected authentication
-            //# algorithm from the client's "signature_algorithms" extension (currently
-            //# RSA, ECDSA, or EdDSA).
-            //
-            //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.3
-            //# The keys found in certificates MUST also be of appropriate type for the
-            //# signature algorithms they are used with.
-            if (peerOffered.Contains((ushort)scheme) && certificate.SignatureSchemes.Contains(scheme))
-            {
-                return scheme;
-            }
-        }
-
-        return null;
-    }
+    public static SignatureScheme? SchemeFor(CertificateKeyPair certificate, IReadOnlyCollection<ushort> peerOffered, IReadOnlyList<SignatureScheme> ourPreference) =>
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.4.2.2
+        //# -  The server's end-entity certificate's public key (and associated
+        //# restrictions) MUST be compatible with the selected authentication
+        //# algorithm from the client's "signature_algorithms" extension (currently
+        //# RSA, ECDSA, or EdDSA).
+        //
+        //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.3
+        //# The keys found in certificates MUST also be of appropriate type for the
+        //# signature algorithms they are used with.
+        // The rule is Negotiation.ServerNegotiation.SignatureSchemeRules (proved in proofs/, NegotiationProofs).
+        Negotiation.ServerNegotiation.ChooseSignatureScheme(ourPreference, peerOffered, certificate.SignatureSchemes);
 
     private static SelectedCertificate? Choose(IReadOnlyList<CertificateKeyPair> chains, CertificateRequirements peer, IReadOnlyList<SignatureScheme> ourPreference, int tiers)
     {

@@ -231,6 +231,9 @@ public sealed record TlsConfig
     /// <summary>Observes every handshake transition taken (tests and tracing); never sees secrets.</summary>
     internal Action<StateMachine.Transition>? TransitionObserver { get; init; }
 
+    /// <summary>Server: observes the inputs and outputs of every negotiation (<see cref="Negotiation.ServerNegotiation"/>); tests tie the engine to it.</summary>
+    internal Action<Negotiation.NegotiationRecord>? NegotiationObserver { get; init; }
+
     /// <summary>Observes every handshake message sent or received, by type (diagnostics).</summary>
     public Action<HandshakeMessageEvent>? HandshakeObserver { get; init; }
 

@@ -3,6 +3,7 @@ using Reference.Tls.Crypto;
 using Reference.Tls.Extensions;
 using Reference.Tls.Handshake.Messages;
 using Reference.Tls.KeySchedule;
+using Reference.Tls.Negotiation;
 using Reference.Tls.StateMachine;
 
 namespace Reference.Tls;
@@ -159,18 +160,26 @@ public sealed partial class TlsConnection
         //# receiving a conformant updated ClientHello (if the server selects the
         //# cipher suite as the first step in the negotiation, then this will happen
         //# automatically).
-        var suite = _retrySuite ?? ChooseCipherSuite(hello, PreferredPskHash(hello))
+        var preferences = new ServerPreferences(_config.CipherSuites, _config.Groups, _config.Policy?.StronglyPreferredGroups ?? [], _config.ApplicationProtocols);
+        var pskHash = _retrySuite is null ? PreferredPskHash(hello) : null;
+        var suite = _retrySuite ?? ChooseCipherSuite(preferences, hello, pskHash)
             ?? throw NoOverlap("no cipher suite in common");
         var clientGroups = U16ListExtension.Decode(ExtensionBlock.Find(hello.Extensions, ExtensionType.SupportedGroups)!, "supported_groups");
         var shares = ReadClientShares(hello, clientGroups);
-        var (group, share) = ChooseGroup(clientGroups, shares);
+        var shared = shares.ConvertAll(s => (ushort)s.Group);
+        var (group, share) = ChooseGroup(preferences, clientGroups, shares, shared);
         //= https://www.rfc-editor.org/rfc/rfc8446#section-9.2
         //# Additionally, all implementations MUST support the use of the
         //# "server_name" extension with applications capable of using it.
         // The server picks its chain by the name (CertificateSelection) and tells the application (Info.ServerName).
         var serverName = ExtensionBlock.Find(hello.Extensions, ExtensionType.ServerName) is { } sni ? ServerNameExtension.Decode(sni) : null;
         var (certificate, scheme) = SelectServerCertificate(hello, serverName);
-        return new ServerChoice(suite, group, share, scheme, ChooseAlpn(hello), serverName) { Certificate = certificate };
+        var offeredAlpn = ExtensionBlock.Find(hello.Extensions, ExtensionType.ApplicationLayerProtocolNegotiation) is { } alpn && preferences.ApplicationProtocols.Count > 0
+            ? AlpnExtension.Decode(alpn) : null;
+        var protocol = ServerNegotiation.ChooseApplicationProtocol(preferences, offeredAlpn);
+        _config.NegotiationObserver?.Invoke(new NegotiationRecord(preferences, hello.CipherSuites, pskHash, clientGroups, shared, offeredAlpn,
+            suite.Id, new Selection<NamedGroup>(group, share is null ? Outcome.HelloRetry : Outcome.KeyShare), protocol));
+        return new ServerChoice(suite, group, share, scheme, protocol, serverName) { Certificate = certificate };
     }
 
     //= https://www.rfc-editor.org/rfc/rfc8446#section-4.1.2
@@ -198,11 +207,8 @@ public sealed partial class TlsConnection
     // With a usable PSK offered (external or one of our tickets; the first we know, in the client's order,
     // as s2n chooses it), our most preferred common suite of that PSK's hash wins over the others, so the
     // PSK can be used; without one of that hash, the plain server preference applies.
-    private CipherSuiteSpec? ChooseCipherSuite(ClientHello hello, HashAlgorithmName? pskHash)
-    {
-        var common = _config.CipherSuites.Where(s => hello.CipherSuites.Contains((ushort)s)).Select(CipherSuiteSpec.Get).ToList();
-        return common.Find(s => s.Hash == pskHash) ?? common.FirstOrDefault();
-    }
+    private static CipherSuiteSpec? ChooseCipherSuite(ServerPreferences preferences, ClientHello hello, HashAlgorithmName? pskHash) =>
+        ServerNegotiation.ChooseCipherSuite(preferences, hello.CipherSuites, pskHash) is { } suite ? CipherSuiteSpec.Get(suite) : null;
 
     private static List<KeyShareEntry> ReadClientShares(ClientHello hello, List<ushort> clientGroups)
     {
@@ -224,71 +230,32 @@ public sealed partial class TlsConnection
         return shares;
     }
 
-    /// <summary>
-    /// C s2n-tls's rule, in order: a client share for our most preferred mutual ML-KEM group; else a
-    /// HelloRetryRequest for a mutual ML-KEM group (never downgrade a PQ-capable client); else one for a
-    /// strongly preferred group of the policy that the client did not share; else the client's share for
-    /// our most preferred mutual curve it sent; else a HelloRetryRequest for our most preferred mutual group.
-    /// </summary>
-    private (NamedGroup Group, KeyShareEntry? Share) ChooseGroup(List<ushort> clientGroups, List<KeyShareEntry> shares)
+    /// <summary>The group (see <see cref="ServerNegotiation.GroupRules"/>, C s2n-tls's order) and the client's share for it, or none for a HelloRetryRequest.</summary>
+    private static (NamedGroup Group, KeyShareEntry? Share) ChooseGroup(ServerPreferences preferences, List<ushort> clientGroups, List<KeyShareEntry> shares, List<ushort> shared)
     {
         //= https://www.rfc-editor.org/rfc/rfc8446#section-4.2.8
         //# Servers MUST NOT send a KeyShareEntry for any group not indicated in the
         //# client's "supported_groups" extension and MUST NOT send a KeyShareEntry
         //# when using the "psk_ke" PskKeyExchangeMode.
-        var mutual = _config.Groups.Where(g => clientGroups.Contains((ushort)g) && KeyShare.IsSupported(g)).ToList();
-        KeyShareEntry? SharedFor(NamedGroup g) => shares.FindIndex(s => s.Group == g) is var i and >= 0 ? shares[i] : null;
-        var kem = mutual.Where(KeyShare.IsKem).ToList();
-        if (kem.Select(g => (g, SharedFor(g))).FirstOrDefault(p => p.Item2 is not null) is ({ } pqGroup, { } pqShare))
-        {
-            return (pqGroup, pqShare);
-        }
-
+        //
         //= https://www.rfc-editor.org/rfc/rfc8446#section-4.1.1
         //# If the server selects an (EC)DHE group and the client did not offer a
         //# compatible "key_share" extension in the initial ClientHello, the
         //# server MUST respond with a HelloRetryRequest (Section 4.1.4) message.
-        if (kem.Count > 0)
-        {
-            return (kem[0], null);
-        }
-
-        var strong = _config.Policy?.StronglyPreferredGroups.FirstOrDefault(g => mutual.Contains(g) && SharedFor(g) is null);
-        if (strong is { } strongGroup && mutual.Contains(strongGroup))
-        {
-            return (strongGroup, null);
-        }
-
+        //
         //= https://www.rfc-editor.org/rfc/rfc8446#section-2
         //# If (EC)DHE key establishment
         //# is in use, then the ServerHello contains a "key_share" extension with
         //# the server's ephemeral Diffie-Hellman share; the server's share MUST
         //# be in the same group as one of the client's shares.
-        // Every share chosen here (and the ML-KEM one above) answers a client share of the same group.
-        foreach (var group in mutual)
-        {
-            if (SharedFor(group) is { } share)
-            {
-                return (group, share);
-            }
-        }
-
+        // Every KeyShare outcome answers a client share of the same group (proved in proofs/, NegotiationProofs).
+        //
         //= https://www.rfc-editor.org/rfc/rfc8446#section-4.1.1
         //# If there is no overlap between the received "supported_groups" and the
         //# groups supported by the server, then the server MUST abort the handshake
         //# with a "handshake_failure" or an "insufficient_security" alert.
-        return mutual.Count > 0 ? (mutual[0], null) : throw NoOverlap("no key exchange group in common");
-    }
-
-    private string? ChooseAlpn(ClientHello hello)
-    {
-        if (_config.ApplicationProtocols.Count == 0 || ExtensionBlock.Find(hello.Extensions, ExtensionType.ApplicationLayerProtocolNegotiation) is not { } data)
-        {
-            return null;
-        }
-
-        var offered = AlpnExtension.Decode(data);
-        return _config.ApplicationProtocols.FirstOrDefault(offered.Contains);
+        var chosen = ServerNegotiation.ChooseGroup(preferences, clientGroups, shared) ?? throw NoOverlap("no key exchange group in common");
+        return (chosen.Item, chosen.Outcome == Outcome.KeyShare ? shares.Find(s => s.Group == chosen.Item) : null);
     }
 
     //= https://www.rfc-editor.org/rfc/rfc8446#section-4.1.1
