@@ -31,6 +31,7 @@ internal sealed class LeafPublicKey
     /// The key of <paramref name="leafCertificateDer"/>. Never throws: a leaf whose key cannot be read fails at
     /// <see cref="Info"/>, when CertificateVerify needs it, exactly as it did when the leaf was parsed there.
     /// </summary>
+    /// <param name="leafCertificateDer">The end-entity certificate, DER.</param>
     /// <param name="shared">True for a cache entry, whose imported key object is kept until <see cref="Retire"/>.</param>
     public static LeafPublicKey FromCertificate(ReadOnlySpan<byte> leafCertificateDer, bool shared)
     {
