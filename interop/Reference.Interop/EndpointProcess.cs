@@ -12,8 +12,11 @@ internal sealed class EndpointProcess : IDisposable
     private readonly ManualResetEventSlim _listening = new();
     private TimeSpan? _elapsed;
 
+    private readonly string _label;
+
     public EndpointProcess(string impl, string role, string scenario, int port)
     {
+        _label = $"{scenario} {impl} {role}";
         string script = Path.Combine(CertificateFiles.RepositoryRoot(), "interop", "bin", $"{impl}-{role}");
         if (!File.Exists(script))
             throw new ArgumentException($"no endpoint binary {script}");
@@ -83,6 +86,12 @@ internal sealed class EndpointProcess : IDisposable
             _listening.Set();
         if (string.IsNullOrWhiteSpace(line))
             return;
+        if (line.StartsWith("progress: ", StringComparison.Ordinal))
+        {
+            // Relayed live (a long download shows GB done, rate and ETA), not kept in the outcome's log.
+            Console.Error.WriteLine($"    {_label} {line}");
+            return;
+        }
         lock (_lines)
         {
             _lines.Enqueue(line.Trim());

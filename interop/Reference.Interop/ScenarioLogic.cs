@@ -143,11 +143,13 @@ internal static class ScenarioLogic
         var block = new byte[Scenarios.BlockSize];
         long total = 0;
         var clock = System.Diagnostics.Stopwatch.StartNew();
+        var progress = new DownloadProgress(settings.TotalBytes, clock);
         for (long i = 0; i < settings.Blocks; i++)
         {
             s.ReadExactly(block);
             total += block.Length;
             Check(block[0] == settings.Tag(i), $"block {i}: byte 0 is {block[0]}, expected {settings.Tag(i)}");
+            progress.Report(total);
         }
         double seconds = clock.Elapsed.TotalSeconds;
         s.CloseWrite();
