@@ -1,17 +1,14 @@
 namespace Reference.Proofs.Tests;
 
-/// <summary>Runs the table proofs once on the engine's own table and shares the results.</summary>
+/// <summary>Runs the table proofs once on the engine's own table and shares the results (across test classes too).</summary>
 public sealed class EngineProofs
 {
-    public EngineProofs()
-    {
-        Table = ProofSuite.ProveTable(TableSpec.FromEngine());
-        Model = ProofSuite.CheckModel();
-    }
+    private static readonly Lazy<(List<ProofResult> Table, List<ProofResult> Model)> Shared =
+        new(() => (ProofSuite.ProveTable(TableSpec.FromEngine()), ProofSuite.CheckModel()));
 
-    internal List<ProofResult> Table { get; }
+    internal List<ProofResult> Table => Shared.Value.Table;
 
-    internal List<ProofResult> Model { get; }
+    internal List<ProofResult> Model => Shared.Value.Model;
 }
 
 public class EngineTableProofTests(EngineProofs proofs) : IClassFixture<EngineProofs>

@@ -3,6 +3,21 @@ namespace Reference.Proofs.Tests;
 /// <summary>The proofs have teeth: every deliberately broken table is caught with a readable counterexample.</summary>
 public class MutationTests
 {
+    // Each mutant is proved once (bounded and unbounded) and shared by the tests below: the bounded proofs dominate
+    // the proofs test run's time.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, MutationResult> Results = new();
+
+    private static MutationResult ResultOf(Mutation mutation) =>
+        Results.GetOrAdd(mutation.Name, _ => Mutations.Run(mutation, TableSpec.FromEngine()));
+
+    private static ProofResult FirstBoundedFailure(string mutationPrefix)
+    {
+        var mutation = Assert.Single(Mutations.All, m => m.Name.StartsWith(mutationPrefix, StringComparison.Ordinal));
+        var failure = ResultOf(mutation).Failures.FirstOrDefault();
+        Assert.NotNull(failure);
+        return failure;
+    }
+
     public static TheoryData<int> MutationIndexes()
     {
         var data = new TheoryData<int>();
@@ -34,7 +49,7 @@ public class MutationTests
     public void Mutation_is_caught_by_both_methods_with_a_counterexample(int index)
     {
         var mutation = Mutations.All[index];
-        var result = Mutations.Run(mutation, TableSpec.FromEngine());
+        var result = ResultOf(mutation);
         Assert.True(result.Failures.Count > 0, $"mutation not caught by the bounded proofs: {mutation.Name}");
         Assert.True(result.UnboundedFailures.Count > 0, $"mutation not caught by the unbounded proofs: {mutation.Name}");
         Assert.True(result.Caught);
@@ -60,8 +75,7 @@ public class MutationTests
     public void Psk_mutations_are_caught_by_the_expected_property_with_the_shortest_trace(string mutationPrefix, string property, string counterexample)
     {
         Assert.True(Mutations.All.Count(m => m.Name.StartsWith("PSK:", StringComparison.Ordinal)) >= 2);
-        var mutation = Assert.Single(Mutations.All, m => m.Name.StartsWith(mutationPrefix, StringComparison.Ordinal));
-        var failure = ProofSuite.ProveTableUntilFailure(mutation.Apply(TableSpec.FromEngine())).Last();
+        var failure = FirstBoundedFailure(mutationPrefix);
         Assert.False(failure.Holds);
         Assert.StartsWith(property, failure.Property);
         Assert.Equal(counterexample, failure.Counterexample);
@@ -77,8 +91,7 @@ public class MutationTests
     [InlineData("0-RTT: client Finished without EndOfEarlyData")]
     public void Zero_rtt_mutations_are_caught(string mutationPrefix)
     {
-        var mutation = Assert.Single(Mutations.All, m => m.Name.StartsWith(mutationPrefix, StringComparison.Ordinal));
-        var failure = ProofSuite.ProveTableUntilFailure(mutation.Apply(TableSpec.FromEngine())).Last();
+        var failure = FirstBoundedFailure(mutationPrefix);
         Assert.False(failure.Holds);
         Assert.Contains("S:EncryptedExtensionsEarlyData", failure.Counterexample);
     }
@@ -86,8 +99,7 @@ public class MutationTests
     [Fact]
     public void A_mutation_that_skips_the_client_finished_is_shown_as_a_trace()
     {
-        var mutation = Assert.Single(Mutations.All, m => m.Name.StartsWith("client Finished before the server's Finished", StringComparison.Ordinal));
-        var failure = ProofSuite.ProveTableUntilFailure(mutation.Apply(TableSpec.FromEngine())).Last();
+        var failure = FirstBoundedFailure("client Finished before the server's Finished");
         Assert.False(failure.Holds);
         Assert.Contains("S:CertificateVerify C:Finished", failure.Counterexample);
     }

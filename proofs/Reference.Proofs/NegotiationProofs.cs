@@ -229,17 +229,18 @@ internal static class NegotiationProofs
         }
 
         parts.Add($"client offers {{{string.Join(", ", Set(inputs.Offered))}}}");
-        if (decision.Rules.Any(r => r.Require.HasFlag(Require.ClientShared) || r.Require.HasFlag(Require.NotShared)))
+        // Which inputs a decision shows is fixed by the decision, not its (possibly mutated) rules.
+        if (decision.StrongBound > 0)
         {
             parts.Add($"client shares {{{string.Join(", ", Set(inputs.Shared))}}}");
         }
 
-        if (decision.Rules.Any(r => r.Require.HasFlag(Require.KeyCanSign)))
+        if (decision.Specification.Any(c => c.Clause.EndsWith("section-4.4.2.2", StringComparison.Ordinal)))
         {
             parts.Add($"key can sign {{{string.Join(", ", Set(inputs.KeyCanSign))}}}");
         }
 
-        if (decision.Rules.Any(r => r.Require.HasFlag(Require.PskHash)))
+        if (decision.Specification.Any(c => c.Clause.EndsWith("section-4.2.11", StringComparison.Ordinal)))
         {
             int hash = ((IntNum)model.Eval(inputs.PskHash, true)).Int;
             parts.Add($"PSK hash {(hash == 0 ? "none" : Hashes[hash - 1])}");
