@@ -41,6 +41,11 @@ internal static class Profiling
     {
         var pki = Pki.Get(KeyKind.EcdsaP256);
         Time("our full handshake pair (ECDSA P-256 + X25519)", iterations, new OursHarness().CreateHandshaker(HandshakeCase.EcdsaX25519).HandshakeOnce);
+        foreach (var scenario in HandshakeCase.All)
+        {
+            var handshaker = new OursHarness().CreateHandshaker(scenario);
+            Compare($"our full handshake pair, {scenario.Name}", Math.Max(10, iterations / 10), ("handshake pair", handshaker.HandshakeOnce));
+        }
         Time("OursHarness.Configs (PEM parse of chain + key)", iterations, () => OursHarness.Configs(KeyKind.EcdsaP256, "20190801", null));
         EngineStepTimes(pki, iterations);
         PrimitiveTimes(pki, iterations);
