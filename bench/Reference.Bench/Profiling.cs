@@ -72,6 +72,11 @@ internal static class Profiling
             c.Dispose();
             s.Dispose();
         });
+        foreach (var each in HandshakeCase.All)
+        {
+            var handshaker = new OursHarness().CreateHandshaker(each);
+            Compare(steps, $"our full handshake pair, {each.Name}", Math.Max(10, iterations / 10), ("handshake pair", handshaker.HandshakeOnce));
+        }
         Time(steps, "OursHarness.Configs (PEM parse of chain + key)", iterations, () => OursHarness.Configs(KeyKind.EcdsaP256, "20190801", null));
         EngineStepTimes(steps, pki, iterations);
         PrimitiveTimes(steps, pki, iterations);

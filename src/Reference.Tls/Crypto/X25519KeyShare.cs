@@ -29,7 +29,15 @@ internal sealed class X25519KeyShare : KeyShare
         //# input) and the standard public basepoint (into u-coordinate point
         //# input).
         // crypto_scalarmult_base clamps the scalar as RFC 7748 §5 says and cannot fail for 32 bytes.
-        Sodium.X25519.ComputePublicKey(_publicKey, _privateKey);
+        try
+        {
+            Sodium.X25519.ComputePublicKey(_publicKey, _privateKey);
+        }
+        catch (Exception e) when (IsLibraryFailure(e) || e is CryptographicException)
+        {
+            CryptographicOperations.ZeroMemory(_privateKey);
+            throw TlsErrors.Internal("x25519 public key could not be computed (libsodium)", e);
+        }
     }
 
     public override byte[] PublicKey => (byte[])_publicKey.Clone();
@@ -107,7 +115,15 @@ internal sealed class X25519KeyShare : KeyShare
         {
             return false;
         }
+        catch (Exception e) when (IsLibraryFailure(e))
+        {
+            throw TlsErrors.Internal("x25519 could not be computed (libsodium)", e);
+        }
     }
+
+    /// <summary>The native library is missing or failed to initialise: an environment fault, reported as internal.</summary>
+    private static bool IsLibraryFailure(Exception e) =>
+        e is DllNotFoundException or EntryPointNotFoundException or TypeInitializationException or BadImageFormatException or InvalidOperationException;
 
     private static bool IsAllZero(ReadOnlySpan<byte> value)
     {
