@@ -76,7 +76,7 @@ internal static class TlsSettings
 /// <summary>An NSS key log file (SSLKEYLOGFILE format), appended to line by line by concurrent connections.</summary>
 internal sealed class KeyLogFile
 {
-    private static readonly Dictionary<string, KeyLogFile> Open_ = [];
+    private static readonly Dictionary<string, KeyLogFile> OpenFiles = [];
     private readonly StreamWriter _writer;
 
     private KeyLogFile(string path)
@@ -100,10 +100,10 @@ internal sealed class KeyLogFile
 
     public static KeyLogFile Open(string path)
     {
-        lock (Open_)
+        lock (OpenFiles)
         {
             string full = Path.GetFullPath(path);
-            return Open_.TryGetValue(full, out var file) ? file : Open_[full] = new KeyLogFile(full);
+            return OpenFiles.TryGetValue(full, out var file) ? file : OpenFiles[full] = new KeyLogFile(full);
         }
     }
 

@@ -96,6 +96,13 @@ internal sealed partial class CliProcess : IDisposable
         throw new TimeoutException($"the server did not listen in 30 s: {Stderr}");
     }
 
+    /// <summary>Sends a POSIX signal (TERM, INT) to the process, as a user or a service manager stops it.</summary>
+    public void Signal(string name)
+    {
+        using var kill = Process.Start("kill", ["-" + name, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+
     public void Dispose()
     {
         try

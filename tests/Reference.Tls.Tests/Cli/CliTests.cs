@@ -168,4 +168,35 @@ public class CliTests
             dir.Delete(recursive: true);
         }
     }
+
+    [Fact]
+    public async Task A_server_stopped_with_sigterm_exits_0_after_its_open_connections()
+    {
+        using var server = Server();
+        string port = (await server.ListeningPortAsync()).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var (code, stdout, stderr) = await RunAsync("before stop\n", "client", "localhost", port, "--ca", Cert("ca-certificate.pem"));
+        Assert.True(code == 0, stderr);
+        Assert.Equal("before stop\n", stdout);
+
+        server.Signal("TERM");
+        Assert.Equal(0, await server.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Contains("stopped after 1 connection(s)", server.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_server_with_client_auth_accepts_the_client_certificate_and_refuses_a_client_without_one()
+    {
+        using var server = Server("--naccept", "2", "--ca", Cert("ca-certificate.pem"), "--client-auth", "required", "--blinding", "off");
+        string port = (await server.ListeningPortAsync()).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        string[] client = ["client", "localhost", port, "--ca", Cert("ca-certificate.pem"), "--blinding", "off"];
+        var with = await RunAsync("mtls\n", [.. client, "--cert", Cert("client-certificate.pem"), "--key", Cert("client-key.pem")]);
+        Assert.True(with.Code == 0, with.Stderr);
+        Assert.Equal("mtls\n", with.Stdout);
+
+        var without = await RunAsync("", client);
+        Assert.Equal(1, without.Code);
+        AssertOneLineError(without.Stderr, "from peer");
+        Assert.Equal(0, await server.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Contains("client cert", server.Stderr, StringComparison.Ordinal);
+    }
 }
