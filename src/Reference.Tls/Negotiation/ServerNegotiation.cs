@@ -124,13 +124,16 @@ internal static class ServerNegotiation
     public static Selection<T>? Select<T>(IReadOnlyList<SelectionRule> rules, IReadOnlyList<T> ours, IReadOnlyList<T> stronglyPreferred, Func<T, Require, bool> holds)
         where T : struct
     {
-        foreach (var rule in rules)
+        // Indexed loops: foreach over the interfaces would allocate an enumerator per rule on every handshake.
+        for (int r = 0; r < rules.Count; r++)
         {
-            foreach (var candidate in rule.Pool == Pool.Ours ? ours : stronglyPreferred)
+            var rule = rules[r];
+            var pool = rule.Pool == Pool.Ours ? ours : stronglyPreferred;
+            for (int c = 0; c < pool.Count; c++)
             {
-                if (Meets(candidate, rule.Require, holds))
+                if (Meets(pool[c], rule.Require, holds))
                 {
-                    return new Selection<T>(candidate, rule.Outcome);
+                    return new Selection<T>(pool[c], rule.Outcome);
                 }
             }
         }
@@ -183,7 +186,8 @@ internal static class ServerNegotiation
     {
         for (var flag = Require.ClientOffers; flag <= Require.KeyCanSign; flag = (Require)((int)flag << 1))
         {
-            if (require.HasFlag(flag) && !holds(candidate, flag))
+            // A bit test, not Enum.HasFlag, which boxes both operands in unoptimized code.
+            if ((require & flag) != 0 && !holds(candidate, flag))
             {
                 return false;
             }
