@@ -169,7 +169,10 @@ internal sealed class RecordLayer : IDisposable
     //# max_early_data_size).
     private bool TrySkipEarlyData(ReadOnlySpan<byte> header, Span<byte> payload)
     {
-        if (payload.Length > EarlyDataSkipBudget)
+        // A record shorter than a content type and a 16-byte tag was never sealed by anyone, and skipping it would
+        // cost none of the budget: an endless run of empty records would keep the server skipping. It goes on to
+        // deprotection, which fails it with bad_record_mac.
+        if (payload.Length > EarlyDataSkipBudget || payload.Length < MinimumProtectedLength)
         {
             EarlyDataSkipBudget = 0;
             return false;
@@ -197,6 +200,9 @@ internal sealed class RecordLayer : IDisposable
         SkippedEarlyDataBytes += payload.Length;
         return true;
     }
+
+    /// <summary>The shortest protected record: one inner content type byte and a 16-byte AEAD tag (every TLS 1.3 suite the engine has).</summary>
+    private const int MinimumProtectedLength = 1 + 16;
 
     private void CheckHeader(ContentType type, int length)
     {

@@ -342,6 +342,29 @@ public class EarlyDataTests
         AssertRejected(r);
     }
 
+    // Skipping a rejected 0-RTT record costs its length; an empty one would cost nothing, so a client could keep
+    // the server skipping forever with 5-byte records (issue 17: records that make no progress).
+    [Fact]
+    public void Rejected_early_data_records_too_short_to_be_protected_are_a_bad_record_mac()
+    {
+        var (c, s) = Configs();
+        var ticket = Ticket(c, s);
+        using var r = Resume(c, s with { MaxEarlyDataSize = 0 }, ticket, Request);
+        var bytes = r.Client.PendingOutput.ToArray();
+        r.Client.ConsumeOutput(bytes.Length);
+        int helloRecord = 5 + ((bytes[3] << 8) | bytes[4]);
+        r.Server.Feed(bytes.AsSpan(0, helloRecord).ToArray());
+        byte[] emptyRecords = Enumerable.Repeat(new byte[] { 23, 3, 3, 0, 0 }, 16_384 / 5).SelectMany(x => x).ToArray();
+        var e = Assert.Throws<TlsException>(() =>
+        {
+            for (int i = 0; i < 32; i++)
+            {
+                r.Server.Feed(emptyRecords);
+            }
+        });
+        Assert.Equal(AlertDescription.BadRecordMac, e.Alert);
+    }
+
     [Fact]
     public void Rejected_early_data_beyond_the_skip_budget_fails()
     {
