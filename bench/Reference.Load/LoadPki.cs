@@ -1,30 +1,15 @@
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using Reference.Tls;
 
 namespace Reference.Load;
 
-/// <summary>A throwaway ECDSA P-256 CA and a "localhost" leaf, as PEM, shared by the server and client processes.</summary>
+/// <summary>A throwaway ECDSA P-256 CA and a "localhost" chain, as PEM, shared by the server and client processes.</summary>
 internal sealed record LoadPki(string CaPem, string LeafPem, string KeyPem)
 {
+    /// <summary>The engine's own throwaway PKI generator (an intermediate included), not a second one.</summary>
     public static LoadPki Create()
     {
-        using var caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var caRequest = new CertificateRequest("CN=Reference Load CA", caKey, HashAlgorithmName.SHA256);
-        caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
-        caRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign, true));
-        var now = DateTimeOffset.UtcNow;
-        using var ca = caRequest.CreateSelfSigned(now.AddHours(-1), now.AddDays(1));
-
-        using var leafKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var leafRequest = new CertificateRequest("CN=localhost", leafKey, HashAlgorithmName.SHA256);
-        leafRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
-        leafRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
-        var san = new SubjectAlternativeNameBuilder();
-        san.AddDnsName("localhost");
-        leafRequest.CertificateExtensions.Add(san.Build());
-        using var leaf = leafRequest.Create(ca, now.AddHours(-1), now.AddDays(1), RandomNumberGenerator.GetBytes(12));
-        return new LoadPki(ca.ExportCertificatePem(), leaf.ExportCertificatePem(), leafKey.ExportPkcs8PrivateKeyPem());
+        var pki = Reference.Tls.Certificates.CertificateGenerator.Generate(Reference.Tls.Certificates.KeyKind.EcdsaP256);
+        return new LoadPki(pki.CaPem, pki.ServerChainPem, pki.ServerKeyPem);
     }
 
     public static LoadPki Read(string dir) =>
